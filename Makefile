@@ -1,0 +1,29 @@
+# The few verbs people use. `make run` serves the portal; `make test` runs the suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint seed static bench
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+seed: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_seeds
+
+static: $(STAMP)
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+run: seed static
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py portal.wsgi
+
+test: $(STAMP)
+	$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .

@@ -1,0 +1,624 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Organization, Position
+from participants.models import Country, Person
+from portal.models import (
+    DatePrecision,
+    TrackedModel,
+    bilingual_required_constraints,
+    check_bilingual,
+    clean_partial_date,
+    normalise_partial_date,
+    partial_date_constraint,
+)
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Topic(TrackedModel):
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        constraints = bilingual_required_constraints("topic", "name")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("conferences:topic", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        errors = check_bilingual(self, "name")
+        errors.update(check_bilingual(self, "description", required=False))
+        if errors:
+            raise ValidationError(errors)
+
+
+class Series(TrackedModel):
+    """A recurring conference: CISSA's annual conferences, the Marrakech Platform meetings."""
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=250)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), null=True, blank=True,
+        # The series stays if the organization record goes.
+        on_delete=models.SET_NULL, related_name="series",
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+        constraints = bilingual_required_constraints("series", "name")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        errors = check_bilingual(self, "name")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ConferenceStatus(models.TextChoices):
+    HELD = "held", _("held")
+    ANNOUNCED = "announced", _("announced")
+    PLANNED = "planned", _("planned")
+
+
+class ConferenceQuerySet(models.QuerySet):
+    def public(self):
+        return self.select_related("series", "host_country")
+
+    def newest_first(self):
+        return self.order_by(models.F("start_date").desc(nulls_last=True), "slug")
+
+
+class ConferenceManager(models.Manager.from_queryset(ConferenceQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Conference(TrackedModel):
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True,
+        help_text=_("ASCII identifier used in the page address; the same in both languages."),
+    )
+    name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(
+        _("short name"), max_length=120,
+        help_text=_("A short title for lists and page titles, e.g. سيسا 20 / CISSA 20."),
+    )
+    series = models.ForeignKey(
+        Series, verbose_name=_("series"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="conferences",
+    )
+    edition = models.PositiveSmallIntegerField(
+        _("edition"), null=True, blank=True,
+        help_text=_("The edition number within the series, when a source states it."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ConferenceStatus.choices,
+        help_text=_(
+            "Held; announced when the only report was written before the event; "
+            "planned for an announced future edition."
+        ),
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    start_precision = models.CharField(
+        _("precision of the start date"), max_length=10, choices=DatePrecision.choices,
+        default=DatePrecision.UNKNOWN,
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_precision = models.CharField(
+        _("precision of the end date"), max_length=10, choices=DatePrecision.choices,
+        default=DatePrecision.UNKNOWN,
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    host_country = models.ForeignKey(
+        Country, verbose_name=_("host country"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="hosted_conferences",
+    )
+    theme = models.CharField(
+        _("theme or slogan"), max_length=300, blank=True,
+        help_text=_("Only as a source words it."),
+    )
+    summary = models.TextField(_("summary"), help_text=_("Our own words, not the article's."))
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    topics = models.ManyToManyField(
+        "Topic", verbose_name=_("topics"), blank=True, related_name="conferences"
+    )
+    organizations = models.ManyToManyField(
+        Organization, verbose_name=_("organizations"), through="ConferenceOrganization",
+        blank=True, related_name="conferences",
+    )
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), through="Participation", blank=True,
+        related_name="conferences",
+    )
+
+    objects = ConferenceManager()
+
+    class Meta:
+        ordering = [models.F("start_date").desc(nulls_last=True), "slug"]
+        verbose_name = _("conference")
+        verbose_name_plural = _("conferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="conference_end_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            partial_date_constraint("start_date", "start_precision", "conference_start_precision"),
+            partial_date_constraint("end_date", "end_precision", "conference_end_precision"),
+            models.UniqueConstraint(
+                fields=["series", "edition"], name="conference_unique_edition",
+                violation_error_message=_("This series already has a conference with this edition."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(edition__isnull=True) | models.Q(series__isnull=False),
+                name="conference_edition_needs_series",
+                violation_error_message=_("An edition number needs a series."),
+            ),
+            *bilingual_required_constraints("conference", "name", "short_name", "summary"),
+        ]
+        indexes = [
+            models.Index(fields=["status"], name="conference_status_idx"),
+            models.Index(fields=["start_date", "slug"], name="conference_start_idx"),
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    def get_absolute_url(self):
+        return reverse("conferences:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        self.start_date = normalise_partial_date(self.start_date, self.start_precision)
+        self.end_date = normalise_partial_date(self.end_date, self.end_precision)
+        errors = check_bilingual(self, "name", "short_name", "summary")
+        errors.update(check_bilingual(self, "city", "theme", "outcomes", required=False))
+        errors.update(clean_partial_date(self.start_date, self.start_precision, "start_date"))
+        errors.update(clean_partial_date(self.end_date, self.end_precision, "end_date"))
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date cannot be before the start date.")
+        if self.edition is not None and self.series_id is None:
+            errors["edition"] = _("An edition number needs a series.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class OrganizationRole(models.TextChoices):
+    ORGANIZER = "organizer", _("organizer")
+    CO_CHAIR = "co-chair", _("co-chair")
+    PARTNER = "partner", _("partner")
+    PARTICIPANT = "participant", _("participant")
+    SPEAKER = "speaker", _("speaker")
+
+
+class ConferenceOrganizationManager(models.Manager):
+    def get_by_natural_key(self, conference_slug, organization_slug):
+        return self.get(conference__slug=conference_slug, organization__slug=organization_slug)
+
+
+class ConferenceOrganization(TrackedModel):
+    conference = models.ForeignKey(
+        Conference, verbose_name=_("conference"), on_delete=models.CASCADE,
+        related_name="organization_roles",
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT,
+        related_name="conference_roles",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=OrganizationRole.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ConferenceOrganizationManager()
+
+    class Meta:
+        ordering = ["conference", "role", "organization"]
+        verbose_name = _("organization at a conference")
+        verbose_name_plural = _("organizations at conferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "organization"], name="conference_organization_unique",
+                violation_error_message=_("This organization is already listed for this conference."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.get_role_display()} — {self.conference}"
+
+    def natural_key(self):
+        return (self.conference.slug, self.organization.slug)
+
+    natural_key.dependencies = ["conferences.conference", "organizations.organization"]
+
+
+class ParticipationRole(models.TextChoices):
+    HOST = "host", _("host")
+    PARTICIPANT = "participant", _("participant")
+    ANNOUNCED = "announced", _("announced participant")
+    ABSENT = "absent", _("absent")
+
+
+class ParticipationManager(models.Manager):
+    def get_by_natural_key(self, conference_slug, country_code):
+        return self.get(conference__slug=conference_slug, country__code=country_code)
+
+
+class Participation(TrackedModel):
+    """A country's part in a conference: host, participant, announced, or absent."""
+
+    conference = models.ForeignKey(
+        Conference, verbose_name=_("conference"), on_delete=models.CASCADE,
+        related_name="participations",
+    )
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=ParticipationRole.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ParticipationManager()
+
+    class Meta:
+        ordering = ["conference", "role", "country__code"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "country"], name="participation_one_per_country",
+                violation_error_message=_("This country is already listed for this conference."),
+            ),
+        ]
+        indexes = [models.Index(fields=["country", "role"], name="participation_country_role")]
+
+    def __str__(self):
+        return f"{self.country.name} — {self.get_role_display()} — {self.conference}"
+
+    def natural_key(self):
+        return (self.conference.slug, self.country.code)
+
+    natural_key.dependencies = ["conferences.conference", "participants.country"]
+
+    def clean(self):
+        super().clean()
+        errors = check_bilingual(self, "note", required=False)
+        if errors:
+            raise ValidationError(errors)
+
+
+class AttendanceRole(models.TextChoices):
+    CHAIR = "chair", _("chair")
+    HOST = "host", _("host")
+    OPENING_SPEAKER = "opening-speaker", _("opened the meeting")
+    SPEAKER = "speaker", _("speaker")
+    DELEGATION_HEAD = "delegation-head", _("head of delegation")
+    ATTENDEE = "attendee", _("attendee")
+
+
+class AttendanceManager(models.Manager):
+    def get_by_natural_key(self, conference_slug, person_slug, role):
+        return self.get(conference__slug=conference_slug, person__slug=person_slug, role=role)
+
+
+class Attendance(TrackedModel):
+    conference = models.ForeignKey(
+        Conference, verbose_name=_("conference"), on_delete=models.CASCADE,
+        related_name="attendances",
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="attendances"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=AttendanceRole.choices)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization represented"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="attendances",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = AttendanceManager()
+
+    class Meta:
+        ordering = ["conference", "role", "person"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "person", "role"], name="attendance_unique_role",
+                violation_error_message=_("This person already has this role at this conference."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.get_role_display()} — {self.conference}"
+
+    def natural_key(self):
+        return (self.conference.slug, self.person.slug, self.role)
+
+    natural_key.dependencies = ["conferences.conference", "participants.person"]
+
+    def clean(self):
+        super().clean()
+        errors = check_bilingual(self, "note", required=False)
+        if errors:
+            raise ValidationError(errors)
+
+
+class SourceLanguage(models.TextChoices):
+    ARABIC = "ar", _("Arabic")
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    ITALIAN = "it", _("Italian")
+    TURKISH = "tr", _("Turkish")
+
+
+class SourceKind(models.TextChoices):
+    NEWS = "news", _("news report")
+    ANALYSIS = "analysis", _("analysis or commentary")
+    OFFICIAL = "official", _("official website")
+    REFERENCE = "reference", _("reference work")
+
+
+class SourceReport(TrackedModel):
+    """An article or page a fact comes from. We keep excerpts and our own summary, never the text."""
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    title = models.CharField(_("title"), max_length=400)
+    outlet = models.CharField(_("outlet"), max_length=200)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=SourceKind.choices)
+    language = models.CharField(_("language"), max_length=5, choices=SourceLanguage.choices)
+    published_on = models.DateField(_("publication date"), null=True, blank=True)
+    published_precision = models.CharField(
+        _("precision of the publication date"), max_length=10, choices=DatePrecision.choices,
+        default=DatePrecision.UNKNOWN,
+    )
+    url = models.URLField(_("address"), max_length=600, blank=True)
+    seed_file = models.CharField(
+        _("seed file"), max_length=100, blank=True,
+        help_text=_("Name of the report's text in the seed collection, if it is one."),
+    )
+    summary = models.TextField(_("summary"), help_text=_("Our own summary, not the article's text."))
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("source report")
+        verbose_name_plural = _("source reports")
+        constraints = [
+            partial_date_constraint(
+                "published_on", "published_precision", "source_published_precision"
+            ),
+            *bilingual_required_constraints("source", "title", "outlet", "summary"),
+        ]
+
+    def __str__(self):
+        return f"{self.outlet}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("conferences:source", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        self.published_on = normalise_partial_date(self.published_on, self.published_precision)
+        errors = check_bilingual(self, "title", "outlet", "summary")
+        errors.update(check_bilingual(self, "author", required=False))
+        errors.update(
+            clean_partial_date(self.published_on, self.published_precision, "published_on")
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Fact(models.TextChoices):
+    CONFERENCE_DATES = "conference-dates", _("conference dates")
+    CONFERENCE_PLACE = "conference-place", _("conference place")
+    CONFERENCE_NAME = "conference-name", _("conference name")
+    CONFERENCE_STATUS = "conference-status", _("conference status")
+    CONFERENCE_THEME = "conference-theme", _("conference theme")
+    CONFERENCE_TOPICS = "conference-topics", _("conference topics")
+    CONFERENCE_OUTCOMES = "conference-outcomes", _("conference outcomes")
+    CONFERENCE_ORGANIZATION = "conference-organization", _("organization's role")
+    PARTICIPATION = "participation", _("country's participation")
+    ATTENDANCE = "attendance", _("person's attendance")
+    POSITION = "position", _("position held")
+    FOUNDING_YEAR = "founding-year", _("founding year")
+
+
+CONFERENCE_FACTS = [
+    Fact.CONFERENCE_DATES, Fact.CONFERENCE_PLACE, Fact.CONFERENCE_NAME, Fact.CONFERENCE_STATUS,
+    Fact.CONFERENCE_THEME, Fact.CONFERENCE_TOPICS, Fact.CONFERENCE_OUTCOMES,
+]
+TARGET_FIELDS = ["conference", "conference_organization", "participation", "attendance",
+                 "position", "organization"]
+FACT_TARGET = {
+    **{fact: "conference" for fact in CONFERENCE_FACTS},
+    Fact.CONFERENCE_ORGANIZATION: "conference_organization",
+    Fact.PARTICIPATION: "participation",
+    Fact.ATTENDANCE: "attendance",
+    Fact.POSITION: "position",
+    Fact.FOUNDING_YEAR: "organization",
+}
+
+
+def _target_condition():
+    """Each fact kind points at exactly one record of the right kind."""
+    condition = None
+    for target in TARGET_FIELDS:
+        facts = [fact for fact, field in FACT_TARGET.items() if field == target]
+        only_target = models.Q(**{f"{target}__isnull": False})
+        for other in TARGET_FIELDS:
+            if other != target:
+                only_target &= models.Q(**{f"{other}__isnull": True})
+        branch = models.Q(fact__in=facts) & only_target
+        condition = branch if condition is None else condition | branch
+    return condition
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", _("supports")
+    CONTRADICTS = "contradicts", _("contradicts")
+
+
+class CitationManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class Citation(TrackedModel):
+    """The evidence for one fact: a source, a short excerpt, and whether it agrees."""
+
+    key = models.SlugField(
+        _("key"), max_length=120, unique=True,
+        help_text=_("Stable ASCII identifier of this piece of evidence."),
+    )
+    source = models.ForeignKey(
+        SourceReport, verbose_name=_("source"), on_delete=models.PROTECT,
+        related_name="citations",
+    )
+    fact = models.CharField(_("fact"), max_length=30, choices=Fact.choices)
+    conference = models.ForeignKey(
+        Conference, verbose_name=_("conference"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="citations",
+    )
+    conference_organization = models.ForeignKey(
+        ConferenceOrganization, verbose_name=_("organization at a conference"), null=True,
+        blank=True, on_delete=models.CASCADE, related_name="citations",
+    )
+    participation = models.ForeignKey(
+        Participation, verbose_name=_("participation"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="citations",
+    )
+    attendance = models.ForeignKey(
+        Attendance, verbose_name=_("attendance"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="citations",
+    )
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="citations",
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="citations",
+    )
+    excerpt = models.TextField(
+        _("excerpt"),
+        help_text=_("A short quotation from the source, in Arabic, with its English translation."),
+    )
+    claim = models.CharField(
+        _("what the source says"), max_length=300, blank=True,
+        help_text=_("The value this source gives, e.g. 2005, when it differs or is disputed."),
+    )
+    stance = models.CharField(
+        _("stance"), max_length=12, choices=Stance.choices, default=Stance.SUPPORTS,
+        help_text=_("Whether the source supports or contradicts the fact as recorded."),
+    )
+    attributed_to = models.CharField(
+        _("attributed to"), max_length=200, blank=True,
+        help_text=_("Whose view this is, when the source reports an opinion (e.g. observers)."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = CitationManager()
+
+    class Meta:
+        ordering = ["source", "key"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        constraints = [
+            models.CheckConstraint(
+                condition=_target_condition(),
+                name="citation_one_target_matching_fact",
+                violation_error_message=_(
+                    "A citation backs exactly one record, of the kind its fact names."
+                ),
+            ),
+            *bilingual_required_constraints("citation", "excerpt"),
+        ]
+
+    def __str__(self):
+        return f"[{self.key}] {self.get_fact_display()} — {self.source.outlet}"
+
+    def natural_key(self):
+        return (self.key,)
+
+    @property
+    def target(self):
+        return getattr(self, FACT_TARGET.get(self.fact, "conference"), None)
+
+    @property
+    def is_opinion(self):
+        return bool(self.attributed_to)
+
+    def clean(self):
+        super().clean()
+        errors = check_bilingual(self, "excerpt")
+        errors.update(check_bilingual(self, "claim", "attributed_to", "note", required=False))
+        expected = FACT_TARGET.get(self.fact)
+        if expected:
+            if getattr(self, f"{expected}_id") is None:
+                errors[expected] = _("This fact needs the record it backs.")
+            for other in TARGET_FIELDS:
+                if other != expected and getattr(self, f"{other}_id") is not None:
+                    errors[other] = _("Leave this empty: the fact backs another kind of record.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class SeedRecord(models.Model):
+    """Which rows the seed loader wrote, and the version it left them at.
+
+    A row whose version has moved on since was changed by an editor: the loader
+    leaves it alone.
+    """
+
+    model = models.CharField(max_length=100)
+    key = models.CharField(max_length=400, help_text="The fixture's natural key, as JSON.")
+    object_id = models.PositiveBigIntegerField()
+    version = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64, help_text="Hash of the fixture entry last applied.")
+
+    class Meta:
+        verbose_name = "seed record"
+        constraints = [
+            models.UniqueConstraint(fields=["model", "key"], name="seed_record_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.model} {self.key}"
