@@ -46,7 +46,7 @@ class Organization(TrackedModel):
     name = models.CharField(_("name"), max_length=250)
     acronym = models.CharField(
         _("acronym"), max_length=30, blank=True,
-        help_text=_("For example سيسا / CISSA."),
+        help_text=_("The Latin acronym, e.g. CISSA. Arabic short forms such as سيسا go in the alternative names."),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=OrganizationKind.choices)
     country = models.ForeignKey(
@@ -100,7 +100,7 @@ class Organization(TrackedModel):
     def clean(self):
         super().clean()
         errors = check_bilingual(self, "name")
-        errors.update(check_bilingual(self, "acronym", "description", required=False))
+        errors.update(check_bilingual(self, "description", required=False))
         if self.parent_id and self.pk and self.parent_id == self.pk:
             errors["parent"] = _("An organization cannot be its own parent.")
         if errors:

@@ -6,7 +6,7 @@ from .models import Organization, OrganizationAlias, Position
 
 @register(Organization)
 class OrganizationTranslationOptions(TranslationOptions):
-    fields = ("name", "acronym", "description")
+    fields = ("name", "description")
     required_languages = {"ar": ("name",), "en": ("name",)}
 
 
