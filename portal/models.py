@@ -120,7 +120,7 @@ class Script(models.TextChoices):
     LATIN = "Latn", _("Latin script")
 
 
-class AliasBase(models.Model):
+class AliasBase(TrackedModel):
     """An alternative spelling of a name, with its language and script (Popolo style)."""
 
     name = models.CharField(_("name"), max_length=200)
