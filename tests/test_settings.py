@@ -1,0 +1,48 @@
+"""Settings come from the environment, with safe local defaults and a strict production mode."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def django_check(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    clean.update(env)
+    clean["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+         "print(settings.DEBUG, settings.LANGUAGE_CODE, settings.DATABASES['default']['ENGINE'])"],
+        cwd=ROOT, env=clean, capture_output=True, text=True,
+    )
+
+
+def test_local_run_needs_no_environment():
+    result = django_check()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "ar", "django.db.backends.sqlite3"]
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = django_check(DJANGO_ALLOWED_HOSTS="conferences.example.org")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_starts_with_a_real_secret_key():
+    result = django_check(DJANGO_ALLOWED_HOSTS="conferences.example.org", DJANGO_SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+
+
+def test_database_url_selects_postgresql():
+    result = django_check(DATABASE_URL="postgres://postgres@127.0.0.1:5432/anything")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "django.db.backends.postgresql"
+
+
+def test_modeltranslation_default_language_is_arabic():
+    from django.conf import settings
+
+    assert settings.MODELTRANSLATION_DEFAULT_LANGUAGE == "ar"
