@@ -11,10 +11,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# A worker is recycled after this many requests, with jitter so they don't restart together.
-max_requests = 2000
-max_requests_jitter = 200
-accesslog = "-"
+# Workers are not recycled by default (0); set GUNICORN_MAX_REQUESTS to recycle after that many
+# requests, with jitter so they don't all restart together.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # `kill -HUP <master pid>` reloads the code gracefully, worker by worker.
