@@ -130,6 +130,12 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "ar"
 MODELTRANSLATION_LANGUAGES = ("ar", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("ar",)
 
+# --- Admin ----------------------------------------------------------------------------
+# The Arabic/English tabs need jQuery UI: served from our static files, not a CDN.
+JQUERY_UI_URL = "admin-portal/vendor/jquery-ui-tabs-1.13.3.js"
+# Editors revert changes from a record's history page.
+SIMPLE_HISTORY_REVERT_DISABLED = False
+
 # --- Static files -----------------------------------------------------------------
 
 STATIC_URL = "/static/"
