@@ -14,11 +14,13 @@ from portal.models import (
     normalise_partial_date,
     partial_date_constraint,
 )
+from portal.permalinks import get_by_slug, short_url, with_slug
 
 
 class SlugManager(models.Manager):
     def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+        # A record renamed by an editor is still found by the slug the fixtures know.
+        return get_by_slug(self, slug)
 
 
 class Topic(TrackedModel):
@@ -39,6 +41,10 @@ class Topic(TrackedModel):
 
     def get_absolute_url(self):
         return reverse("conferences:topic", kwargs={"slug": self.slug})
+
+    def get_short_url(self):
+        """The short address that never changes, whatever happens to the slug (portal.permalinks)."""
+        return short_url(self)
 
     def natural_key(self):
         return (self.slug,)
@@ -99,7 +105,8 @@ class ConferenceQuerySet(models.QuerySet):
 
 class ConferenceManager(models.Manager.from_queryset(ConferenceQuerySet)):
     def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+        # A record renamed by an editor is still found by the slug the fixtures know.
+        return get_by_slug(self, slug)
 
 
 class Conference(TrackedModel):
@@ -198,6 +205,10 @@ class Conference(TrackedModel):
     def get_absolute_url(self):
         return reverse("conferences:detail", kwargs={"slug": self.slug})
 
+    def get_short_url(self):
+        """The short address that never changes, whatever happens to the slug (portal.permalinks)."""
+        return short_url(self)
+
     def natural_key(self):
         return (self.slug,)
 
@@ -227,7 +238,10 @@ class OrganizationRole(models.TextChoices):
 
 class ConferenceOrganizationManager(models.Manager):
     def get_by_natural_key(self, conference_slug, organization_slug):
-        return self.get(conference__slug=conference_slug, organization__slug=organization_slug)
+        return self.get(
+            conference__in=with_slug(Conference, conference_slug),
+            organization__in=with_slug(Organization, organization_slug),
+        )
 
 
 class ConferenceOrganization(TrackedModel):
@@ -273,7 +287,7 @@ class ParticipationRole(models.TextChoices):
 
 class ParticipationManager(models.Manager):
     def get_by_natural_key(self, conference_slug, country_code):
-        return self.get(conference__slug=conference_slug, country__code=country_code)
+        return self.get(conference__in=with_slug(Conference, conference_slug), country__code=country_code)
 
 
 class Participation(TrackedModel):
@@ -330,7 +344,9 @@ class AttendanceRole(models.TextChoices):
 
 class AttendanceManager(models.Manager):
     def get_by_natural_key(self, conference_slug, person_slug, role):
-        return self.get(conference__slug=conference_slug, person__slug=person_slug, role=role)
+        return self.get(
+            conference__in=with_slug(Conference, conference_slug), person__in=with_slug(Person, person_slug), role=role
+        )
 
 
 class Attendance(TrackedModel):
@@ -430,6 +446,10 @@ class SourceReport(TrackedModel):
 
     def get_absolute_url(self):
         return reverse("conferences:source", kwargs={"slug": self.slug})
+
+    def get_short_url(self):
+        """The short address that never changes, whatever happens to the slug (portal.permalinks)."""
+        return short_url(self)
 
     def natural_key(self):
         return (self.slug,)

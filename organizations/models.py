@@ -14,6 +14,7 @@ from portal.models import (
     normalise_partial_date,
     partial_date_constraint,
 )
+from portal.permalinks import get_by_slug, short_url, with_slug
 
 
 class OrganizationKind(models.TextChoices):
@@ -35,7 +36,8 @@ class OrganizationQuerySet(models.QuerySet):
 
 class OrganizationManager(models.Manager.from_queryset(OrganizationQuerySet)):
     def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+        # A record renamed by an editor is still found by the slug the fixtures know.
+        return get_by_slug(self, slug)
 
 
 class Organization(TrackedModel):
@@ -94,6 +96,10 @@ class Organization(TrackedModel):
     def get_absolute_url(self):
         return reverse("organizations:detail", kwargs={"slug": self.slug})
 
+    def get_short_url(self):
+        """The short address that never changes, whatever happens to the slug (portal.permalinks)."""
+        return short_url(self)
+
     def natural_key(self):
         return (self.slug,)
 
@@ -109,7 +115,7 @@ class Organization(TrackedModel):
 
 class OrganizationAliasManager(models.Manager):
     def get_by_natural_key(self, organization_slug, name):
-        return self.get(organization__slug=organization_slug, name=name)
+        return self.get(organization__in=with_slug(Organization, organization_slug), name=name)
 
 
 class OrganizationAlias(AliasBase):
@@ -139,7 +145,11 @@ class OrganizationAlias(AliasBase):
 
 class PositionManager(models.Manager):
     def get_by_natural_key(self, person_slug, organization_slug, key):
-        return self.get(person__slug=person_slug, organization__slug=organization_slug, key=key)
+        return self.get(
+            person__in=with_slug(Person, person_slug),
+            organization__in=with_slug(Organization, organization_slug),
+            key=key,
+        )
 
 
 class Position(TrackedModel):

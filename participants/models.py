@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -11,6 +12,7 @@ from portal.models import (
     bilingual_required_constraints,
     check_bilingual,
 )
+from portal.permalinks import get_by_slug, short_url, with_slug
 
 
 class Region(models.TextChoices):
@@ -61,6 +63,10 @@ class Country(TrackedModel):
     def get_absolute_url(self):
         return reverse("participants:country", kwargs={"code": self.code.lower()})
 
+    def get_short_url(self):
+        """The short address of the country page (portal.permalinks)."""
+        return short_url(self)
+
     def natural_key(self):
         return (self.code,)
 
@@ -73,7 +79,8 @@ class Country(TrackedModel):
 
 class PersonManager(models.Manager):
     def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+        # A record renamed by an editor is still found by the slug the fixtures know.
+        return get_by_slug(self, slug)
 
 
 class Person(TrackedModel):
@@ -113,6 +120,10 @@ class Person(TrackedModel):
     def get_absolute_url(self):
         return reverse("participants:person", kwargs={"slug": self.slug})
 
+    def get_short_url(self):
+        """The short address that never changes, whatever happens to the slug (portal.permalinks)."""
+        return short_url(self)
+
     def natural_key(self):
         return (self.slug,)
 
@@ -126,7 +137,7 @@ class Person(TrackedModel):
 
 class PersonAliasManager(models.Manager):
     def get_by_natural_key(self, person_slug, name):
-        return self.get(person__slug=person_slug, name=name)
+        return self.get(person__in=with_slug(Person, person_slug), name=name)
 
 
 class PersonAlias(AliasBase):
@@ -151,3 +162,37 @@ class PersonAlias(AliasBase):
         return (*self.person.natural_key(), self.name)
 
     natural_key.dependencies = ["participants.person"]
+
+
+class SlugHistory(models.Model):
+    """A slug a record had before its current one, so its old addresses keep answering.
+
+    Kept for every kind of record whose page address carries a slug (conferences, people,
+    organizations, sources, topics): the content type tells the kinds apart, so this app,
+    the bottom one, needs no import from the apps above it. Rows are written by
+    TrackedModel.save() when a slug changes, and removed when their record is deleted.
+    """
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of record"),
+        # The rows mean nothing once their kind of record is gone.
+        on_delete=models.CASCADE, related_name="+",
+    )
+    slug = models.SlugField(_("earlier slug"), max_length=100)
+    object_id = models.PositiveBigIntegerField(_("record"))
+    created_at = models.DateTimeField(_("replaced on"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["content_type", "slug"]
+        verbose_name = _("earlier address")
+        verbose_name_plural = _("earlier addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "slug"], name="slug_history_unique",
+                violation_error_message=_("This address was used before by another record."),
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="slug_history_record")]
+
+    def __str__(self):
+        return f"{self.content_type.app_label}.{self.content_type.model} {self.slug} → {self.object_id}"

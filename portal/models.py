@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal import permalinks
+
 ARABIC_LETTER = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 
@@ -60,10 +62,14 @@ def normalise_partial_date(date_value, precision):
 
 
 class TrackedModel(models.Model):
-    """Adds an edit counter and timestamps.
+    """Adds an edit counter and timestamps, and keeps old page addresses working.
 
     `version` grows by one on every save. The admin uses it for optimistic locking,
     and the seed loader uses it to tell an editor's change from its own.
+
+    A record whose address carries a slug keeps its earlier slugs (portal.permalinks):
+    save() records the one it replaces, and a slug another record had before is refused,
+    by clean() for the editor and by save() for everyone else.
     """
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -76,7 +82,22 @@ class TrackedModel(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             self.version = (self.version or 0) + 1
+        update_fields = kwargs.get("update_fields")
+        previous_slug = permalinks.slug_before_save(self, update_fields)
         super().save(*args, **kwargs)
+        permalinks.slug_after_save(self, previous_slug, update_fields)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        permalinks.remember_loaded_slug(instance)
+        return instance
+
+    def clean(self):
+        super().clean()
+        errors = permalinks.slug_errors(self)
+        if errors:
+            raise ValidationError(errors)
 
 
 def check_bilingual(instance, *field_names, required=True):

@@ -57,7 +57,10 @@ INSTALLED_APPS = [
     # whitenoise.runserver_nostatic before staticfiles: runserver serves like gunicorn.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "simple_history",
+    # The API (django-ninja): listed so its docs page serves Swagger UI from our static files.
+    "ninja",
     # Domain apps. Dependencies point one way:
     # conferences -> organizations -> participants.
     "participants",
@@ -69,9 +72,14 @@ INSTALLED_APPS = [
 # - SecurityMiddleware first, then WhiteNoise, so static files skip the rest.
 # - SessionMiddleware before LocaleMiddleware, which may read the session.
 # - LocaleMiddleware before CommonMiddleware, so APPEND_SLASH redirects keep the language.
+# - ConditionalGetMiddleware above everything that shapes a response, so its ETag hashes
+#   the final body; LastModifiedMiddleware right below it, so the Last-Modified header is
+#   there when ConditionalGetMiddleware decides on a 304 (responses go up the list).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "portal.middleware.LastModifiedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% load permalinks %} gives {% short_link_url record %}; portal is not an app.
+            "libraries": {"permalinks": "portal.permalinks"},
         },
     },
 ]
@@ -135,6 +145,12 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("ar",)
 JQUERY_UI_URL = "admin-portal/vendor/jquery-ui-tabs-1.13.3.js"
 # Editors revert changes from a record's history page.
 SIMPLE_HISTORY_REVERT_DISABLED = False
+
+# --- HTTP caching ------------------------------------------------------------------
+# How long a worker trusts its cached "last change" (portal/middleware.py) before it asks
+# the database again. Saves in the same process update it at once; other processes see
+# them through the cache only when CACHES is shared.
+PORTAL_LAST_CHANGE_CACHE_SECONDS = int(os.environ.get("PORTAL_LAST_CHANGE_CACHE_SECONDS", "300"))
 
 # --- Static files -----------------------------------------------------------------
 

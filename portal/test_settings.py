@@ -8,3 +8,9 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# No collectstatic before the tests: WhiteNoise finds static files in the source folders,
+# looking each up when asked (so it does not warn about a missing STATIC_ROOT either).
+# The browser test's live server serves the stylesheet and the Arabic font this way.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

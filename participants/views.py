@@ -1,0 +1,153 @@
+"""The public pages of countries and people.
+
+Conference data reaches these pages through the reverse relations that point here
+(`country.participations`, `person.attendances`, `person.positions`), so this app
+imports nothing from the apps above it.
+"""
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView
+
+from portal.permalinks import SlugHistoryMixin
+from portal.views import PublicViewMixin, References, related_queryset
+
+from .models import Country, Person, Region
+
+# conferences.models.ParticipationRole's values: this app sits below conferences.
+HOST, PARTICIPANT, ANNOUNCED, ABSENT = "host", "participant", "announced", "absent"
+
+# The groups of a country page, in the order they are shown.
+COUNTRY_GROUPS = [
+    (HOST, _("Conferences it hosted")),
+    (PARTICIPANT, _("Conferences it took part in")),
+    (ANNOUNCED, _("Conferences it was announced for")),
+    (ABSENT, _("Conferences it stayed away from")),
+]
+
+
+def newest_first(entry):
+    """Sort key: conferences with a date, newest first, then the undated ones."""
+    start = entry["conference"].start_date
+    return (start is None, -start.toordinal() if start else 0, entry["conference"].slug)
+
+
+class CountryListView(PublicViewMixin, ListView):
+    """Every country, grouped by region. Countries are a bounded list: no pagination."""
+
+    model = Country
+    context_object_name = "countries"
+
+    def get_queryset(self):
+        return Country.objects.annotate(
+            hosted_count=Count("hosted_conferences", distinct=True),
+            participant_count=Count(
+                "participations", filter=Q(participations__role=PARTICIPANT), distinct=True
+            ),
+            absent_count=Count("participations", filter=Q(participations__role=ABSENT), distinct=True),
+        ).order_by("name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        regions = {value: {"region": value, "label": label, "countries": []} for value, label in Region.choices}
+        for country in context["countries"]:
+            regions.setdefault(
+                country.region, {"region": country.region, "label": country.region, "countries": []}
+            )["countries"].append(country)
+        context["regions"] = [group for group in regions.values() if group["countries"]]
+        return context
+
+
+class CountryDetailView(PublicViewMixin, DetailView):
+    model = Country
+
+    def get_queryset(self):
+        participations = related_queryset(Country, "participations").select_related(
+            "conference__host_country"
+        )
+        return Country.objects.prefetch_related(
+            Prefetch(
+                "hosted_conferences",
+                queryset=related_queryset(Country, "hosted_conferences").select_related("host_country"),
+            ),
+            Prefetch("participations", queryset=participations),
+            Prefetch("people", queryset=Person.objects.order_by("name")),
+            Prefetch(
+                "organizations",
+                queryset=related_queryset(Country, "organizations").select_related("parent").order_by("name"),
+            ),
+        )
+
+    def get_object(self, queryset=None):
+        code = self.kwargs["code"]
+        # The address carries the ISO code in lower case, and only that.
+        if len(code) != 2 or not code.isascii() or not code.isalpha() or code != code.lower():
+            raise Http404
+        queryset = self.get_queryset() if queryset is None else queryset
+        try:
+            return queryset.get(code=code.upper())
+        except Country.DoesNotExist as exc:
+            raise Http404 from exc
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        country = self.object
+        groups = {role: {} for role, _heading in COUNTRY_GROUPS}
+        for conference in country.hosted_conferences.all():
+            groups[HOST][conference.pk] = {"conference": conference, "note": ""}
+        for participation in country.participations.all():
+            entry = groups.setdefault(participation.role, {}).setdefault(
+                participation.conference_id, {"conference": participation.conference, "note": ""}
+            )
+            entry["note"] = participation.note
+        context["conference_groups"] = [
+            {"role": role, "heading": heading, "entries": sorted(groups[role].values(), key=newest_first)}
+            for role, heading in COUNTRY_GROUPS
+        ]
+        return context
+
+
+class PersonListView(PublicViewMixin, ListView):
+    model = Person
+    paginate_by = 30
+    context_object_name = "people"
+
+    def get_queryset(self):
+        return Person.objects.select_related("country").order_by("name")
+
+
+class PersonDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
+    model = Person
+
+    def get_queryset(self):
+        # Positions and attendances are cited by the same Citation model.
+        citation_model = related_queryset(Person, "positions").model._meta.get_field("citations").related_model
+        citations = Prefetch("citations", queryset=citation_model.objects.select_related("source"))
+        return Person.objects.select_related("country").prefetch_related(
+            "aliases",
+            Prefetch(
+                "positions",
+                queryset=related_queryset(Person, "positions")
+                .select_related("organization")
+                .prefetch_related(citations),
+            ),
+            Prefetch(
+                "attendances",
+                queryset=related_queryset(Person, "attendances")
+                .select_related("conference__host_country", "organization")
+                .prefetch_related(citations),
+            ),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        references = References()
+        positions = list(self.object.positions.all())
+        for position in positions:
+            position.evidence = references.cite(position.citations.all())
+        attendances = list(self.object.attendances.all())
+        for attendance in attendances:
+            attendance.evidence = references.cite(attendance.citations.all())
+        context.update(positions=positions, attendances=attendances, references=references)
+        return context

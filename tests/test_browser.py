@@ -1,0 +1,94 @@
+"""The portal in a real browser: headless Chromium (Debian's package) driven by Playwright.
+
+The test runs on pytest-django's live server. A live server needs a transactional
+database, which pytest-django flushes after the test, so the test loads the seeds
+itself rather than relying on the session's copy. pytest-django runs transactional
+tests after the others, so the flush cannot take the seeds from a later plain test.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"),
+]
+
+
+@pytest.fixture
+def seeded_live_server(live_server, transactional_db):
+    call_command("load_seeds", verbosity=0)
+    return live_server
+
+
+@pytest.fixture
+def browser(seeded_live_server):
+    """Chromium, started after the seeds are loaded and closed before the database is flushed.
+
+    Playwright's synchronous API runs an event loop in this thread while it is open, and
+    Django refuses database work from a thread with a running loop.
+    """
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_arabic_conference_page_reads_right_to_left_and_switches_to_english(seeded_live_server, browser):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{seeded_live_server.url}/ar/conferences/cissa-20-benghazi-2025/")
+    page.evaluate("document.fonts.ready.then(() => true)")
+
+    # Right to left, from the document down to the heading.
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.evaluate("getComputedStyle(document.querySelector('h1')).direction") == "rtl"
+    assert page.locator("h1").inner_text().strip().startswith("مؤتمر")
+
+    # The self-hosted Arabic face is loaded and is the one the text asks for.
+    faces = page.evaluate(
+        "[...document.fonts].filter(f => f.family.includes('Noto Naskh Arabic')).map(f => f.status)"
+    )
+    assert faces and "loaded" in faces
+    assert page.evaluate("document.fonts.check('18px \"Noto Naskh Arabic\"', 'مؤتمر')")
+    family = page.evaluate("getComputedStyle(document.querySelector('main p, main dd')).fontFamily")
+    assert family.startswith('"Noto Naskh Arabic"')
+
+    # No horizontal scrolling on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.screenshot(path=str(SCREENSHOTS / "conference-ar-390.png"), full_page=True)
+
+    # The page's own language switch leads to the same conference in English, left to right.
+    page.get_by_role("link", name="English").click()
+    page.wait_for_load_state()
+    assert page.url == f"{seeded_live_server.url}/en/conferences/cissa-20-benghazi-2025/"
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.evaluate("getComputedStyle(document.querySelector('h1')).direction") == "ltr"
+    assert "25–26 August 2025" in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.screenshot(path=str(SCREENSHOTS / "conference-en-390.png"), full_page=True)
+
+    # A wide desktop, in both languages.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for language in ("ar", "en"):
+        page.goto(f"{seeded_live_server.url}/{language}/")
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        page.screenshot(path=str(SCREENSHOTS / f"home-{language}-1280.png"), full_page=True)
+    page.close()

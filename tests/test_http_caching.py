@@ -1,0 +1,121 @@
+"""Crawlers and link checkers can ask "changed since?" and get a cheap 304 when nothing changed."""
+
+import datetime
+import time
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils.http import http_date, parse_http_date
+
+from conferences.models import Conference, Topic
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/en/conferences/cissa-20-benghazi-2025/"
+API = "/api/v1/conferences/cissa-20-benghazi-2025/"
+PUBLIC = [PAGE, "/ar/", "/ar/countries/ly/", API, "/api/v1/people/", "/sitemap.xml", "/robots.txt",
+          "/en/feeds/conferences.atom", "/api/v1/conferences.csv"]
+
+
+def last_modified(response):
+    return parse_http_date(response["Last-Modified"])
+
+
+@pytest.mark.parametrize("path", PUBLIC)
+def test_public_answers_carry_etag_and_last_modified(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["ETag"].startswith('"')
+    assert last_modified(response) > 0
+
+
+@pytest.mark.parametrize("path", [PAGE, API])
+def test_a_matching_etag_gets_304(client, path):
+    first = client.get(path)
+    second = client.get(path, headers={"if-none-match": first["ETag"]})
+    assert second.status_code == 304
+    assert second.content == b""
+    assert second["ETag"] == first["ETag"]
+
+
+@pytest.mark.parametrize("path", [PAGE, API])
+def test_an_unchanged_date_gets_304_and_an_earlier_one_the_page(client, path):
+    first = client.get(path)
+    assert client.get(path, headers={"if-modified-since": first["Last-Modified"]}).status_code == 304
+
+    an_hour_earlier = http_date(last_modified(first) - 3600)
+    again = client.get(path, headers={"if-modified-since": an_hour_earlier})
+    assert again.status_code == 200
+    assert again.content == first.content
+
+
+def test_an_edit_shows_at_once_to_a_client_that_kept_a_copy(client):
+    first = client.get(PAGE)
+    conference = Conference.objects.get(slug="cissa-20-benghazi-2025")
+    conference.theme_en = "A corrected theme"
+    conference.save()
+
+    second = client.get(PAGE, headers={"if-none-match": first["ETag"]})
+    assert second.status_code == 200
+    assert "A corrected theme" in second.content.decode()
+    assert second["ETag"] != first["ETag"]
+    assert last_modified(second) >= last_modified(first)
+
+
+def test_pages_must_be_revalidated_rather_than_served_stale(client):
+    assert "no-cache" in client.get(PAGE)["Cache-Control"]
+    assert "no-cache" in client.get(API)["Cache-Control"]
+
+
+def test_last_modified_follows_the_data_when_the_cache_is_cold(client):
+    """A change made elsewhere (another process, a bulk update) is read from the database."""
+    cache.clear()
+    later = datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+    Topic.objects.filter(slug="terrorism").update(updated_at=later)
+    response = client.get("/ar/topics/")
+    assert response["Last-Modified"] == "Wed, 02 Jan 2030 03:04:05 GMT"
+
+
+def test_a_deletion_moves_last_modified_on(client):
+    """A deleted record leaves no updated_at behind; the history tables date the deletion."""
+    long_ago = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    topic = Topic.objects.create(slug="piracy", name_ar="القرصنة", name_en="Piracy")
+    Topic.objects.filter(pk=topic.pk).update(updated_at=long_ago)
+    topic.history.update(history_date=long_ago)
+    deleted_at = int(time.time())
+    Topic.objects.filter(pk=topic.pk).delete()
+    cache.clear()  # as another process sees it: only the database knows
+    assert last_modified(client.get("/ar/topics/")) >= deleted_at
+
+
+def test_the_admin_and_errors_are_left_alone(client):
+    login = client.get("/admin/login/")
+    assert login.status_code == 200
+    assert not login.has_header("Last-Modified")
+    missing = client.get("/en/conferences/no-such-conference/")
+    assert missing.status_code == 404
+    assert not missing.has_header("Last-Modified")
+    assert not client.post(PAGE).has_header("Last-Modified")
+
+
+def test_head_gets_last_modified_too(client):
+    response = client.head(PAGE)
+    assert response.status_code == 200
+    assert last_modified(response) > 0
+
+
+def test_the_last_change_costs_at_most_one_query_and_none_once_known(client):
+    """robots.txt runs no query of its own: what is counted is the middleware's."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        client.get("/robots.txt")
+    with CaptureQueriesContext(connection) as warm:
+        client.get("/robots.txt")
+    assert len(cold) == 1
+    assert len(warm) == 0
+    Topic.objects.create(slug="piracy", name_ar="القرصنة", name_en="Piracy")  # a save tells the cache
+    with CaptureQueriesContext(connection) as after_a_save:
+        client.get("/robots.txt")
+    assert len(after_a_save) == 0
