@@ -25,5 +25,8 @@ run: seed static
 test: $(STAMP)
 	$(VENV)/bin/pytest
 
+bench: $(STAMP)
+	$(PY) bench/run.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

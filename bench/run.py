@@ -1,0 +1,246 @@
+"""The performance benchmark: `make bench`.
+
+1. Loads the seeds into a fresh PostgreSQL database and times it.
+2. Generates 10,000 synthetic conferences into another and times it.
+3. Serves that database with gunicorn and drives each page with wrk at 16 connections, uncached
+   (page cache off) and cached, beside the trivial /healthz endpoint as the ceiling of the stack.
+4. Measures the page weight of a conference page on a first and a repeat visit.
+5. Prints every figure, checks the targets, and writes docs/performance.md.
+
+Each measurement is repeated (--runs) and the median is reported: these machines are shared.
+"""
+
+import argparse
+import datetime
+import gzip
+import re
+import sys
+import urllib.request
+from pathlib import Path
+
+from common import (
+    ROOT,
+    Server,
+    database_has,
+    environment,
+    fresh_database,
+    machine,
+    median,
+    psql,
+    timed_manage,
+    wrk,
+)
+
+BENCH_DB = "portal_bench"
+SEEDS_DB = "portal_bench_seeds"
+CONFERENCE = "synthetic-5000"
+LOGS = ROOT / "bench" / "results"
+
+
+def pages(country):
+    return [
+        ("home", "/en/"),
+        ("conference list", "/en/conferences/"),
+        ("conference page", f"/en/conferences/{CONFERENCE}/"),
+        ("country page", f"/en/countries/{country}/"),
+        ("search", "/en/search/?q=Security"),
+        ("API detail", f"/api/v1/conferences/{CONFERENCE}"),
+    ]
+
+
+def prepare(conferences, reuse):
+    figures = {}
+    fresh_database(SEEDS_DB)
+    env = environment(SEEDS_DB)
+    timed_manage(env, "migrate", "--noinput", "-v0")
+    figures["load_seeds"] = timed_manage(env, "load_seeds", "-v0")
+    psql(f'DROP DATABASE IF EXISTS "{SEEDS_DB}"')
+
+    env = environment(BENCH_DB)
+    have = database_has(BENCH_DB, "SELECT count(*) FROM conferences_conference WHERE slug LIKE 'synthetic-%'")
+    if reuse and have == str(conferences):
+        figures["generate"] = None
+    else:
+        fresh_database(BENCH_DB)
+        timed_manage(env, "migrate", "--noinput", "-v0")
+        figures["generate"] = timed_manage(env, "generate_synthetic", "--conferences", str(conferences))
+    timed_manage(env, "migrate", "--noinput", "-v0")
+    timed_manage(env, "collectstatic", "--noinput", "-v0")
+    psql("ANALYZE", BENCH_DB)
+    country = database_has(
+        BENCH_DB,
+        "SELECT lower(c.code) FROM conferences_conference f JOIN participants_country c ON c.id = f.host_country_id "
+        f"WHERE f.slug = '{CONFERENCE}'",
+    )
+    return figures, country
+
+
+def measure(base, path, seconds, runs, warm):
+    if warm:
+        urllib.request.urlopen(base + path, timeout=30).read()
+    results = [wrk(base + path, seconds) for _ in range(runs)]
+    return {
+        "rps": median([r["rps"] for r in results]),
+        "p50": median([r["p50"] for r in results]),
+        "p99": median([r["p99"] for r in results]),
+        "errors": sum(r["errors"] for r in results),
+        "requests": sum(r["requests"] for r in results),
+    }
+
+
+def fetch(url, encoding="br, gzip"):
+    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        body = response.read()
+        return body, response.headers
+
+
+def page_weight(base):
+    """Compressed bytes of a conference page with its CSS and fonts (first visit), and of the page alone."""
+    html, headers = fetch(f"{base}/en/conferences/{CONFERENCE}/")
+    html_bytes = len(html)
+    text = (gzip.decompress(html) if headers.get("Content-Encoding") == "gzip" else html)
+    if headers.get("Content-Encoding") == "br":
+        import brotli
+
+        text = brotli.decompress(html)
+    text = text.decode("utf-8")
+    assets = set(re.findall(r'<link[^>]+href="(/static/[^"]+\.(?:css|woff2))"', text))
+    assets |= set(re.findall(r'<script[^>]+src="(/static/[^"]+)"', text))
+    total = html_bytes
+    far_future = True
+    for asset in sorted(assets):
+        body, asset_headers = fetch(base + asset)
+        total += len(body)
+        far_future &= "max-age=315360000" in asset_headers.get("Cache-Control", "") or "immutable" in asset_headers.get(
+            "Cache-Control", ""
+        )
+        if asset.endswith(".css"):
+            css = body
+            if asset_headers.get("Content-Encoding") == "gzip":
+                css = gzip.decompress(body)
+            elif asset_headers.get("Content-Encoding") == "br":
+                import brotli
+
+                css = brotli.decompress(body)
+            for font in set(re.findall(r"url\(['\"]?([^)'\"]+\.woff2)", css.decode("utf-8"))):
+                font_url = font if font.startswith("/") else asset.rsplit("/", 1)[0] + "/" + font
+                if font_url not in assets:
+                    assets.add(font_url)
+                    font_body, _ = fetch(base + font_url)
+                    total += len(font_body)
+    return {"first": total, "repeat": html_bytes, "assets": sorted(assets), "far_future": far_future}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--conferences", type=int, default=10000)
+    parser.add_argument("--seconds", type=int, default=5, help="Duration of one wrk run.")
+    parser.add_argument("--runs", type=int, default=3, help="Runs per measurement; the median is reported.")
+    parser.add_argument("--reuse", action="store_true", help="Reuse an existing synthetic database.")
+    parser.add_argument("--port", type=int, default=8100)
+    parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
+    args = parser.parse_args()
+    LOGS.mkdir(parents=True, exist_ok=True)
+
+    print(f"Preparing {args.conferences} synthetic conferences on PostgreSQL…", flush=True)
+    figures, country = prepare(args.conferences, args.reuse)
+    targets = pages(country)
+    rows = []
+    for mode, cache_seconds in (("uncached", "0"), ("cached", "300")):
+        env = environment(BENCH_DB, PORTAL_PAGE_CACHE_SECONDS=cache_seconds)
+        with Server(env, args.port, LOGS / f"gunicorn-{mode}.log") as server:
+            ceiling = measure(server.base, "/healthz", args.seconds, args.runs, warm=False)
+            rows.append((mode, "/healthz", "/healthz", ceiling, 1.0))
+            print(f"{mode:9} {'/healthz':16} {ceiling['rps']:8.0f} req/s  p50 {ceiling['p50']:6.1f} ms  "
+                  f"p99 {ceiling['p99']:6.1f} ms  errors {ceiling['errors']}", flush=True)
+            for name, path in targets:
+                result = measure(server.base, path, args.seconds, args.runs, warm=mode == "cached")
+                ratio = result["rps"] / ceiling["rps"]
+                rows.append((mode, name, path, result, ratio))
+                print(f"{mode:9} {name:16} {result['rps']:8.0f} req/s  p50 {result['p50']:6.1f} ms  "
+                      f"p99 {result['p99']:6.1f} ms  {ratio:6.0%} of /healthz  errors {result['errors']}", flush=True)
+            if mode == "cached":
+                weight = page_weight(server.base)
+
+    checks = []
+    conference = next(r for r in rows if r[0] == "uncached" and r[1] == "conference page")
+    checks.append(("uncached conference page ≥ 35% of /healthz throughput", conference[4] >= 0.35,
+                   f"{conference[4]:.0%}"))
+    cached = [r for r in rows if r[0] == "cached" and r[1] != "/healthz"]
+    checks.append(("cached pages ≥ 80% of /healthz throughput", all(r[4] >= 0.80 for r in cached),
+                   f"lowest {min(r[4] for r in cached):.0%}"))
+    worst_p99 = max(r[3]["p99"] for r in rows)
+    checks.append(("p99 < 100 ms for every page at 16 connections", worst_p99 < 100, f"worst {worst_p99:.1f} ms"))
+    errors = sum(r[3]["errors"] for r in rows)
+    checks.append(("zero errors", errors == 0, f"{errors} errors"))
+    checks.append(("conference page < 150 KB compressed on a first visit", weight["first"] < 150_000,
+                   f"{weight['first'] / 1024:.1f} KB"))
+    checks.append(("conference page < 30 KB on a repeat visit", weight["repeat"] < 30_000,
+                   f"{weight['repeat'] / 1024:.1f} KB"))
+    checks.append(("static files carry far-future cache headers", weight["far_future"], ""))
+    if figures["generate"] is not None:
+        checks.append((f"{args.conferences} conferences generated in < 2 minutes", figures["generate"] < 120,
+                       f"{figures['generate']:.1f} s"))
+
+    print()
+    print(f"load_seeds: {figures['load_seeds']:.1f} s")
+    if figures["generate"] is not None:
+        print(f"generate_synthetic --conferences {args.conferences}: {figures['generate']:.1f} s")
+    print(f"page weight: first visit {weight['first'] / 1024:.1f} KB, repeat visit {weight['repeat'] / 1024:.1f} KB")
+    for label, ok, detail in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {label}  {detail}")
+    write_report(Path(args.output), args, figures, rows, weight, checks)
+    return 0 if all(ok for _, ok, _ in checks) else 1
+
+
+def write_report(path, args, figures, rows, weight, checks):
+    lines = [
+        "# Performance",
+        "",
+        f"Measured on {datetime.date.today().isoformat()} by `make bench` (`bench/run.py`) on: {machine()}.",
+        f"PostgreSQL with {args.conferences:,} synthetic conferences; gunicorn with `gunicorn.conf.py`; "
+        f"wrk at 16 connections, {args.runs} runs of {args.seconds} s each, medians reported.",
+        "The /healthz row is the ceiling of the stack on this machine; ratios are to it, measured in the same run.",
+        "",
+        "| mode | page | path | req/s | p50 ms | p99 ms | ratio to /healthz | errors |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for mode, name, path_, result, ratio in rows:
+        lines.append(f"| {mode} | {name} | `{path_}` | {result['rps']:.0f} | {result['p50']:.1f} | "
+                     f"{result['p99']:.1f} | {ratio:.0%} | {result['errors']} |")
+    lines += [
+        "",
+        f"- Time to load the seeds (`load_seeds` into an empty, migrated database): {figures['load_seeds']:.1f} s.",
+    ]
+    if figures["generate"] is not None:
+        lines.append(f"- Time to generate {args.conferences:,} conferences (`generate_synthetic`): "
+                     f"{figures['generate']:.1f} s.")
+    lines += [
+        f"- Page weight of a conference page, compressed: {weight['first'] / 1024:.1f} KB on a first visit "
+        f"(page, CSS and fonts), {weight['repeat'] / 1024:.1f} KB on a repeat visit (static files are cached "
+        "with far-future headers).",
+        "",
+        "## Targets",
+        "",
+    ]
+    for label, ok, detail in checks:
+        lines.append(f"- {'PASS' if ok else 'FAIL'}: {label}" + (f" ({detail})" if detail else ""))
+    lines += [
+        "",
+        "## Reproduce",
+        "",
+        "```sh",
+        "make bench      # needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Debian's wrk",
+        "```",
+        "",
+        "`bench/run.py --help` lists the options (number of conferences, duration and number of runs).",
+        "",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
