@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint seed static bench
+.PHONY: run test lint seed static bench soak
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# 16 connections for 60 s on PostgreSQL under gunicorn; writes docs/reliability.md.
+soak: $(STAMP)
+	$(PY) bench/soak.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

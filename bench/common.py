@@ -67,10 +67,10 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self):
-        log = open(self.log_path, "w")  # noqa: SIM115 - closed with the process
+        self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in __exit__
         self.process = subprocess.Popen(
             [str(Path(PYTHON).parent / "gunicorn"), "--config", "gunicorn.conf.py", "portal.wsgi"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -90,13 +90,30 @@ class Server:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
+        if getattr(self, "log", None):
+            self.log.close()
 
     def worker_pids(self):
         result = run("pgrep", "-P", str(self.process.pid), capture=True, check=False)
         return [int(pid) for pid in result.stdout.split()]
 
 
-def wrk(url, seconds, connections=16, threads=2, script=None, headers=()):
+def rss_kib(pid):
+    """A process's resident memory in KiB (VmRSS in /proc/<pid>/status), or None if it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def wrk(url, seconds, connections=16, threads=2, script=None, headers=(), env=None):
+    """Runs wrk against `url`; the parsed figures, and wrk's whole output as "output".
+
+    `env` is the environment wrk (and so its Lua script, through os.getenv) sees.
+    """
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed: apt-get install wrk")
     args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
@@ -104,8 +121,8 @@ def wrk(url, seconds, connections=16, threads=2, script=None, headers=()):
         args += ["-H", header]
     if script:
         args += ["-s", str(script)]
-    output = run(*args, url, capture=True).stdout
-    return parse_wrk(output)
+    output = run(*args, url, capture=True, env=env).stdout
+    return dict(parse_wrk(output), output=output)
 
 
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}

@@ -22,6 +22,8 @@ from .models import (
     Conference,
     ConferenceOrganization,
     Participation,
+    SearchEntry,
+    SearchWord,
     SeedRecord,
     Series,
     SourceReport,
@@ -331,13 +333,8 @@ class ConferenceOrganizationAdmin(PortalAdmin):
 # --- Seed bookkeeping ------------------------------------------------------------------
 
 
-@admin.register(SeedRecord)
-class SeedRecordAdmin(admin.ModelAdmin):
-    """What the seed loader wrote and at which version: for reading, never for editing."""
-
-    list_display = ("model", "key", "object_id", "version")
-    list_filter = ("model",)
-    search_fields = ("model", "key")
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Bookkeeping the portal derives from the records: for reading, never for editing."""
 
     def has_add_permission(self, request):
         return False
@@ -347,3 +344,29 @@ class SeedRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SeedRecord)
+class SeedRecordAdmin(ReadOnlyAdmin):
+    """What the seed loader wrote and at which version."""
+
+    list_display = ("model", "key", "object_id", "version")
+    list_filter = ("model",)
+    search_fields = ("model", "key")
+
+
+@admin.register(SearchEntry)
+class SearchEntryAdmin(ReadOnlyAdmin):
+    """The search index, rebuilt from the records (`rebuild_search_index`)."""
+
+    list_display = ("kind", "object_id", "title_ar", "title_en")
+    list_filter = ("kind",)
+    search_fields = ("title_ar", "title_en")
+
+
+@admin.register(SearchWord)
+class SearchWordAdmin(ReadOnlyAdmin):
+    """The words of the search index, for "did you mean"."""
+
+    list_display = ("display", "key", "frequency")
+    search_fields = ("key", "display")

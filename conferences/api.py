@@ -31,10 +31,7 @@ from portal.permalinks import find_by_previous_slug
 
 from . import exports
 from .models import (
-    Attendance,
-    Citation,
     Conference,
-    ConferenceOrganization,
     ConferenceStatus,
     Participation,
     SourceKind,
@@ -142,28 +139,9 @@ def get_or_redirect(request, queryset, url_name, **lookup):
 # --- Conferences -------------------------------------------------------------------
 
 
-def cited():
-    return Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("key"))
-
-
 def conferences():
     """Conferences with every relation the API shows: a fixed number of queries for any page."""
-    return Conference.objects.public().prefetch_related(
-        Prefetch("topics", queryset=Topic.objects.order_by("slug")),
-        cited(),
-        Prefetch(
-            "participations",
-            queryset=Participation.objects.select_related("country").prefetch_related(cited()),
-        ),
-        Prefetch(
-            "attendances",
-            queryset=Attendance.objects.select_related("person", "organization").prefetch_related(cited()),
-        ),
-        Prefetch(
-            "organization_roles",
-            queryset=ConferenceOrganization.objects.select_related("organization").prefetch_related(cited()),
-        ),
-    )
+    return Conference.objects.with_evidence()
 
 
 class ConferenceFilters(Schema):

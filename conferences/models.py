@@ -15,6 +15,9 @@ from portal.models import (
     partial_date_constraint,
 )
 from portal.permalinks import get_by_slug, short_url, with_slug
+from portal.prefetch import attach_prefetched
+
+from .search.query import SearchEntryQuerySet, SearchWordQuerySet
 
 
 class SlugManager(models.Manager):
@@ -96,11 +99,40 @@ class ConferenceStatus(models.TextChoices):
 
 
 class ConferenceQuerySet(models.QuerySet):
+    _with_evidence = False
+
     def public(self):
         return self.select_related("series", "host_country")
 
     def newest_first(self):
         return self.order_by(models.F("start_date").desc(nulls_last=True), "slug")
+
+    def with_evidence(self):
+        """Everything a conference's full record shows, in a fixed number of queries.
+
+        The citations of the conferences and of their participations, attendances and
+        organization roles come in one query (see attach_citations), not one per relation.
+        """
+        queryset = self.public().prefetch_related(
+            models.Prefetch("topics", queryset=Topic.objects.order_by("slug")),
+            models.Prefetch("participations", queryset=Participation.objects.select_related("country")),
+            models.Prefetch("attendances", queryset=Attendance.objects.select_related("person", "organization")),
+            models.Prefetch(
+                "organization_roles", queryset=ConferenceOrganization.objects.select_related("organization")
+            ),
+        )
+        queryset._with_evidence = True
+        return queryset
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_evidence = self._with_evidence
+        return clone
+
+    def _prefetch_related_objects(self):
+        super()._prefetch_related_objects()
+        if self._with_evidence:
+            attach_citations(self._result_cache)
 
 
 class ConferenceManager(models.Manager.from_queryset(ConferenceQuerySet)):
@@ -642,3 +674,114 @@ class SeedRecord(models.Model):
 
     def __str__(self):
         return f"{self.model} {self.key}"
+
+
+def attach_citations(conferences):
+    """Load, in one query, the citations behind conferences and their participations,
+    attendances and organization roles; afterwards `record.citations.all()` runs no query.
+
+    The conferences' participations, attendances and organization roles must already be
+    prefetched (ConferenceQuerySet.with_evidence does both).
+    """
+    targets = {"conference": {}, "participation": {}, "attendance": {}, "conference_organization": {}}
+    for conference in conferences:
+        targets["conference"][conference.pk] = conference
+        targets["participation"].update((row.pk, row) for row in conference.participations.all())
+        targets["attendance"].update((row.pk, row) for row in conference.attendances.all())
+        targets["conference_organization"].update((row.pk, row) for row in conference.organization_roles.all())
+    attach_prefetched(Citation.objects.select_related("source"), "citations", targets)
+
+
+# --- Search ---------------------------------------------------------------------------------
+
+
+class SearchKind(models.TextChoices):
+    """What a search result is, in the order the results page shows the kinds."""
+
+    CONFERENCE = "conference", _("conference")
+    PERSON = "person", _("person")
+    ORGANIZATION = "organization", _("organization")
+    COUNTRY = "country", _("country")
+    TOPIC = "topic", _("topic")
+    SOURCE = "source", _("source report")
+
+
+class SearchEntry(models.Model):
+    """One record as the public search sees it (conferences.search).
+
+    Derived data, never edited: `rebuild_search_index` (also run by load_seeds and
+    generate_synthetic) writes every row, and signals rewrite a record's row when it, its
+    alternative names or its positions change (conferences.search.index).
+
+    `names` and `text` hold search keys (portal.arabic.search_key), each part between
+    "| " and " |" so that a phrase never runs from one part into the next: `names` the
+    record's names in both languages (titles, short names, acronym, alternative names),
+    `text` those and everything else searched (place, description, summary, slug).
+
+    On PostgreSQL the table also has a `document` column that the model does not declare:
+    a tsvector the database generates from the display text for full-text search; and GIN
+    indexes, trigram on `text` and full-text on `document` (migrations 0002 and 0003).
+    """
+
+    kind = models.CharField(max_length=12, choices=SearchKind.choices)
+    object_id = models.PositiveBigIntegerField()
+    slug = models.CharField(max_length=100, help_text="The slug in the record's address (a country's code).")
+    title_ar = models.CharField(max_length=400)
+    title_en = models.CharField(max_length=400)
+    detail_ar = models.CharField(max_length=400, blank=True, help_text="The line under the title.")
+    detail_en = models.CharField(max_length=400, blank=True, help_text="The line under the title.")
+    body_ar = models.TextField(blank=True, help_text="Description or summary, for the excerpt.")
+    body_en = models.TextField(blank=True, help_text="Description or summary, for the excerpt.")
+    aliases = models.TextField(blank=True, help_text="Other names as written, one a line.")
+    date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=10, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN
+    )
+    names = models.TextField()
+    text = models.TextField()
+
+    objects = SearchEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "object_id"]
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.slug}"
+
+
+class SearchWord(models.Model):
+    """A word of the records' names, for "did you mean" (conferences.search.query).
+
+    Written with the index (conferences.search.index): `rebuild` counts every word anew,
+    a record's save adds the words it brings. On PostgreSQL a GiST trigram index on `key`
+    finds the nearest words to a misspelt one (migration 0003).
+    """
+
+    key = models.CharField(max_length=100, unique=True, help_text="The word's search key.")
+    display = models.CharField(max_length=100, help_text="The word as a record writes it.")
+    frequency = models.PositiveIntegerField(default=1, help_text="How many records' names hold it.")
+
+    objects = SearchWordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self):
+        return self.display
+
+
+def connect_search_index():
+    """The search index follows every change to what it shows (conferences.search.index)."""
+    from .search.index import connect_signals
+
+    connect_signals()
+
+
+connect_search_index()

@@ -52,17 +52,43 @@ def text(record, field):
     return {language: getattr(record, f"{field}_{language}") or "" for language in LANGUAGES}
 
 
+def url_from_template(request, record, kind, build, identifier):
+    """An absolute address built once per kind of record and request, then filled in.
+
+    A list of conferences holds thousands of nested records; reversing a URL for each of
+    them would cost more than everything else in the response.
+    """
+    templates = request.__dict__.setdefault("_url_templates", {})
+    template = templates.get((type(record), kind))
+    if template is None:
+        url = build()
+        cut = url.rindex(identifier)
+        template = templates[(type(record), kind)] = (url[:cut], url[cut + len(identifier):])
+    return f"{template[0]}{identifier}{template[1]}"
+
+
 def page_urls(request, record):
     """The absolute addresses of a record's page, in each language."""
-    urls = {}
-    for language in LANGUAGES:
-        with translation.override(language):
-            urls[language] = request.build_absolute_uri(record.get_absolute_url())
-    return urls
+    identifier = record.code.lower() if hasattr(record, "code") else record.slug
+
+    def build(language):
+        def absolute():
+            with translation.override(language):
+                return request.build_absolute_uri(record.get_absolute_url())
+
+        return absolute
+
+    return {
+        language: url_from_template(request, record, language, build(language), identifier)
+        for language in LANGUAGES
+    }
 
 
 def short_link(request, record):
-    return request.build_absolute_uri(record.get_short_url())
+    identifier = record.code.lower() if hasattr(record, "code") else str(record.pk)
+    return url_from_template(
+        request, record, "short", lambda: request.build_absolute_uri(record.get_short_url()), identifier
+    )
 
 
 def country_code(record):

@@ -21,7 +21,8 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.db import transaction
 from modeltranslation.translator import NotRegistered, translator
 
-from .models import SeedRecord
+from .models import SearchEntry, SeedRecord
+from .search import index as search_index
 
 SEED_DIR = Path(settings.BASE_DIR) / "seeds"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -98,9 +99,12 @@ class Loader:
     def run(self):
         entries = read_entries(self.seed_dir)
         seen = {}
-        with transaction.atomic():
+        # The search index is rebuilt once at the end, not record by record.
+        with transaction.atomic(), search_index.paused():
             for entry in entries:
                 self.apply(entry, seen)
+            if self.report.changed_anything or not SearchEntry.objects.exists():
+                search_index.rebuild()
         return self.report
 
     # -- one record ----------------------------------------------------------------

@@ -12,4 +12,5 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic"),
     path("sources/", views.SourceListView.as_view(), name="source_list"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source"),
+    path("search/", views.SearchView.as_view(), name="search"),
 ]

@@ -4,20 +4,27 @@ Every relation a template touches is loaded in `get_queryset()` (or, for the sid
 of a page, in one query each), so each page runs a fixed number of SQL queries.
 """
 
+from urllib.parse import urlencode
+
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
 from django.db.models.functions import ExtractYear
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from organizations.models import Organization
 from participants.models import Country
+from portal import state, structured_data
+from portal.forms import PlainSelect
 from portal.permalinks import SlugHistoryMixin
+from portal.structured_data import PageMeta, text_in
 from portal.views import PublicViewMixin, References
 
+from .citations import cite_box
 from .models import (
-    Attendance,
     AttendanceRole,
     Citation,
     Conference,
@@ -25,13 +32,15 @@ from .models import (
     ConferenceStatus,
     Fact,
     OrganizationRole,
-    Participation,
     ParticipationRole,
     SourceReport,
     Topic,
 )
+from .search import display as search_display
+from .search.query import Query
 
 PAGE_SIZE = 20
+FILTER_CHOICES_SECONDS = 3600
 
 # Headings of the country groups on a conference page, in the order they are shown.
 PARTICIPATION_GROUPS = [
@@ -61,6 +70,15 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
 class HomeView(PublicViewMixin, TemplateView):
     template_name = "conferences/home.html"
     latest_count = 10
+    extra_context = {
+        "page_meta": PageMeta(
+            _("Security and intelligence conferences in Africa"),
+            _(
+                "Meetings of intelligence chiefs, security services and armed forces in Africa: where and when "
+                "they met, who took part and what they discussed, with sources."
+            ),
+        )
+    }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -92,33 +110,50 @@ class HomeView(PublicViewMixin, TemplateView):
         return context
 
 
+def filter_choices(request):
+    """The options of the list's filters, computed once per data version and language.
+
+    They read whole tables (every host country, organization, year); the cache keeps that off
+    each request, and an edit, which moves the site version on, renews them at once.
+    """
+    key = f"conference-filter-choices:{state.current(request).version}:{get_language()}"
+    choices = cache.get(key)
+    if choices is None:
+        # Only the columns the options show: thousands of rows must stay cheap.
+        choices = {
+            "country": [("", gettext("All countries"))] + [
+                (code.lower(), name)
+                for code, name in Country.objects.filter(pk__in=Conference.objects.values("host_country"))
+                .order_by("name")
+                .values_list("code", "name")
+            ],
+            "year": [("", gettext("All years"))] + [
+                (str(day.year), str(day.year)) for day in Conference.objects.dates("start_date", "year", order="DESC")
+            ],
+            "organization": [("", gettext("All organizations"))] + list(
+                Organization.objects.filter(pk__in=ConferenceOrganization.objects.values("organization"))
+                .order_by("name")
+                .values_list("slug", "name")
+            ),
+            "topic": [("", gettext("All topics"))] + list(Topic.objects.order_by("name").values_list("slug", "name")),
+        }
+        cache.set(key, choices, FILTER_CHOICES_SECONDS)
+    return choices
+
+
 class ConferenceFilterForm(forms.Form):
     """The list's filters. They combine, and live in the query string so a view can be linked."""
 
-    country = forms.ChoiceField(label=_("Host country"), required=False)
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    organization = forms.ChoiceField(label=_("Organization"), required=False)
-    topic = forms.ChoiceField(label=_("Topic"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    country = forms.ChoiceField(label=_("Host country"), required=False, widget=PlainSelect)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None, widget=PlainSelect)
+    organization = forms.ChoiceField(label=_("Organization"), required=False, widget=PlainSelect)
+    topic = forms.ChoiceField(label=_("Topic"), required=False, widget=PlainSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=PlainSelect)
 
-    def __init__(self, data=None):
+    def __init__(self, data=None, request=None):
         super().__init__(data)
-        self.fields["country"].choices = [("", _("All countries"))] + [
-            (country.code.lower(), country.name)
-            for country in Country.objects.filter(hosted_conferences__isnull=False).distinct().order_by("name")
-        ]
-        self.fields["year"].choices = [("", _("All years"))] + [
-            (str(day.year), str(day.year)) for day in Conference.objects.dates("start_date", "year", order="DESC")
-        ]
-        self.fields["organization"].choices = [("", _("All organizations"))] + [
-            (organization.slug, organization.name)
-            for organization in Organization.objects.filter(conference_roles__isnull=False)
-            .distinct()
-            .order_by("name")
-        ]
-        self.fields["topic"].choices = [("", _("All topics"))] + [
-            (topic.slug, topic.name) for topic in Topic.objects.order_by("name")
-        ]
+        for name, choices in filter_choices(request).items():
+            self.fields[name].choices = choices
         self.fields["status"].choices = [("", _("Any status")), *ConferenceStatus.choices]
 
     def filter(self, queryset):
@@ -146,14 +181,26 @@ class ConferenceListView(PublicViewMixin, ListView):
     model = Conference
     paginate_by = PAGE_SIZE
     context_object_name = "conferences"
+    extra_context = {
+        "page_meta": PageMeta(
+            _("Conferences"),
+            _(
+                "Every security and intelligence conference on record, newest first, by host country, year, "
+                "organization, topic and status, with spreadsheet downloads."
+            ),
+        )
+    }
 
     def get_queryset(self):
-        self.form = ConferenceFilterForm(self.request.GET or None)
+        self.form = ConferenceFilterForm(self.request.GET or None, request=self.request)
         return self.form.filter(Conference.objects.public().newest_first())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["form"] = self.form
+        # The CSV downloads take the list's filters: the valid ones, since the API answers 400 to the others.
+        filters = getattr(self.form, "cleaned_data", {})
+        context["download_query"] = urlencode({name: value for name, value in filters.items() if value})
         return context
 
 
@@ -161,21 +208,7 @@ class ConferenceDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
     model = Conference
 
     def get_queryset(self):
-        return Conference.objects.public().prefetch_related(
-            cited(),
-            "topics",
-            Prefetch(
-                "organization_roles",
-                queryset=ConferenceOrganization.objects.select_related("organization").prefetch_related(cited()),
-            ),
-            Prefetch(
-                "participations",
-                queryset=Participation.objects.select_related("country").prefetch_related(cited()),
-            ),
-            Prefetch(
-                "attendances",
-                queryset=Attendance.objects.select_related("person", "organization").prefetch_related(cited()),
-            ),
+        return Conference.objects.with_evidence().prefetch_related(
             Prefetch(
                 "series__conferences",
                 queryset=Conference.objects.select_related("host_country").order_by("edition", "start_date"),
@@ -228,6 +261,11 @@ class ConferenceDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
             attendances=attendances,
             other_editions=other_editions,
             references=references,
+            page_meta=PageMeta(conference.name, conference.summary, "article", conference.updated_at),
+            structured_data=structured_data.json_ld(
+                structured_data.event(self.request, conference, attendances, organization_roles)
+            ),
+            cite=cite_box(self.request, conference),
         )
         return context
 
@@ -236,6 +274,15 @@ class TopicListView(PublicViewMixin, ListView):
     model = Topic
     paginate_by = PAGE_SIZE * 2
     context_object_name = "topics"
+    extra_context = {
+        "page_meta": PageMeta(
+            _("Topics"),
+            _(
+                "The subjects that security and intelligence conferences in Africa discussed, each with the "
+                "conferences that took it up."
+            ),
+        )
+    }
 
     def get_queryset(self):
         return Topic.objects.annotate(conference_count=Count("conferences", distinct=True)).order_by("name")
@@ -246,7 +293,15 @@ class TopicDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["page_obj"] = paginate(self.request, self.object.conferences.public().newest_first())
+        topic = self.object
+        context["page_obj"] = paginate(self.request, topic.conferences.public().newest_first())
+        description = text_in(topic, "description")
+        if description:
+            text = gettext("%(name)s: %(description)s Security conferences in Africa that discussed this topic.")
+        else:
+            text = gettext("%(name)s: security conferences in Africa that discussed this topic.")
+        description = text % {"name": topic.name, "description": description}
+        context["page_meta"] = PageMeta(topic.name, description, "website", topic.updated_at)
         return context
 
 
@@ -254,6 +309,15 @@ class SourceListView(PublicViewMixin, ListView):
     model = SourceReport
     paginate_by = PAGE_SIZE
     context_object_name = "sources"
+    extra_context = {
+        "page_meta": PageMeta(
+            _("Sources"),
+            _(
+                "The reports behind every fact on the portal: their outlet, date and language, our summary, "
+                "and the facts each one backs."
+            ),
+        )
+    }
 
     def get_queryset(self):
         return SourceReport.objects.annotate(citation_count=Count("citations")).order_by(
@@ -264,6 +328,12 @@ class SourceListView(PublicViewMixin, ListView):
 class SourceDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
     model = SourceReport
     context_object_name = "source"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        source = self.object
+        context["page_meta"] = PageMeta(source.title, source.summary, "article", source.updated_at)
+        return context
 
     def get_queryset(self):
         return SourceReport.objects.prefetch_related(
@@ -283,3 +353,22 @@ class SourceDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
                 ).order_by("fact", "key"),
             )
         )
+
+
+class SearchView(PublicViewMixin, TemplateView):
+    """Search conferences, people, organizations, countries, topics and sources in both languages.
+
+    `?q=` the words, `?kind=` one kind of record only (then paginated with `?page=`). The
+    work is in conferences.search; the page runs at most a few queries, whatever it finds.
+    """
+
+    template_name = "search/results.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        parameters = self.request.GET
+        context["results"] = search_display.search(
+            Query.parse(parameters.get("q", "")), parameters.get("kind", ""), get_language(), parameters.get("page")
+        )
+        return context
+

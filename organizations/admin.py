@@ -3,7 +3,7 @@ from django.contrib import admin
 from participants.admin import RECORD_FIELDSET
 from participants.admin import PersonAdmin as BasePersonAdmin
 from participants.models import Person
-from portal.admin import PortalAdmin, PortalPlainAdmin, PortalPlainTabularInline, PortalStackedInline, public_page
+from portal.admin import PortalAdmin, PortalStackedInline, PortalTabularInline, public_page
 
 from .models import Organization, OrganizationAlias, Position
 
@@ -12,10 +12,10 @@ POSITION_FIELDS = ("key", "title", "start_date", "start_precision", "end_date", 
 POSITION_LINES = ("title", ("start_date", "start_precision"), ("end_date", "end_precision"))
 
 
-class OrganizationAliasInline(PortalPlainTabularInline):
+class OrganizationAliasInline(PortalTabularInline):
     model = OrganizationAlias
     fields = ("name", "language", "script", "note")
-    auto_direction_fields = ("name", "note")
+    auto_direction_fields = ("name",)
 
 
 class OrganizationPositionInline(PortalStackedInline):
@@ -56,13 +56,13 @@ class OrganizationAdmin(PortalAdmin):
 
 
 @admin.register(OrganizationAlias)
-class OrganizationAliasAdmin(PortalPlainAdmin):
+class OrganizationAliasAdmin(PortalAdmin):
     list_display = ("name", "organization", "language", "script")
     list_filter = ("language", "script")
     list_select_related = ("organization",)
     search_fields = ("name", "organization__name_ar", "organization__name_en", "organization__slug")
     autocomplete_fields = ("organization",)
-    auto_direction_fields = ("name", "note")
+    auto_direction_fields = ("name",)
     view_on_site = public_page(lambda alias: alias.organization.get_absolute_url())
 
 

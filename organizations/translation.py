@@ -16,6 +16,11 @@ class PositionTranslationOptions(TranslationOptions):
     required_languages = ("ar", "en")
 
 
+@register(OrganizationAlias)
+class OrganizationAliasTranslationOptions(TranslationOptions):
+    fields = ("note",)
+
+
 # History is registered after translation, so the history tables hold both languages.
 for model in (Organization, OrganizationAlias, Position):
     simple_history.register(model, app="organizations")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import PortalAdmin, PortalPlainAdmin, PortalPlainTabularInline, public_page
+from portal.admin import PortalAdmin, PortalTabularInline, public_page
 
 from .models import Country, Person, PersonAlias, SlugHistory
 
@@ -17,10 +17,10 @@ class CountryAdmin(PortalAdmin):
     readonly_fields = ("created_at", "updated_at", "version")
 
 
-class PersonAliasInline(PortalPlainTabularInline):
+class PersonAliasInline(PortalTabularInline):
     model = PersonAlias
     fields = ("name", "language", "script", "note")
-    auto_direction_fields = ("name", "note")
+    auto_direction_fields = ("name",)
 
 
 @admin.register(Person)
@@ -39,13 +39,13 @@ class PersonAdmin(PortalAdmin):
 
 
 @admin.register(PersonAlias)
-class PersonAliasAdmin(PortalPlainAdmin):
+class PersonAliasAdmin(PortalAdmin):
     list_display = ("name", "person", "language", "script")
     list_filter = ("language", "script")
     list_select_related = ("person",)
     search_fields = ("name", "person__name_ar", "person__name_en", "person__slug")
     autocomplete_fields = ("person",)
-    auto_direction_fields = ("name", "note")
+    auto_direction_fields = ("name",)
     view_on_site = public_page(lambda alias: alias.person.get_absolute_url())
 
 

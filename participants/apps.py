@@ -7,9 +7,7 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Countries and people")
 
     def ready(self):
-        # Project-wide receivers: the portal package has no app of its own, and this app,
-        # the bottom one, holds the slug history they keep.
-        from portal import middleware, permalinks
+        # The slug history lives in this app, the bottom one; its receivers watch every app.
+        from portal import permalinks
 
         permalinks.connect_signals()
-        middleware.connect_signals()

@@ -16,6 +16,11 @@ class PersonTranslationOptions(TranslationOptions):
     required_languages = {"ar": ("name",), "en": ("name",)}
 
 
+@register(PersonAlias)
+class PersonAliasTranslationOptions(TranslationOptions):
+    fields = ("note",)
+
+
 # History is registered after translation, so the history tables hold both languages.
 for model in (Country, Person, PersonAlias):
     simple_history.register(model, app="participants")

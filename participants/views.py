@@ -5,13 +5,16 @@ Conference data reaches these pages through the reverse relations that point her
 imports nothing from the apps above it.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from portal import structured_data
 from portal.permalinks import SlugHistoryMixin
-from portal.views import PublicViewMixin, References, related_queryset
+from portal.structured_data import PageMeta, text_in
+from portal.views import PublicViewMixin, References, related_count, related_queryset
 
 from .models import Country, Person, Region
 
@@ -38,14 +41,22 @@ class CountryListView(PublicViewMixin, ListView):
 
     model = Country
     context_object_name = "countries"
+    extra_context = {
+        "page_meta": PageMeta(
+            _("Countries"),
+            _(
+                "Every country in the records, by region: the security and intelligence conferences it hosted, "
+                "took part in or stayed away from."
+            ),
+        )
+    }
 
     def get_queryset(self):
+        # One correlated count per column: joining both relations at once would multiply rows.
         return Country.objects.annotate(
-            hosted_count=Count("hosted_conferences", distinct=True),
-            participant_count=Count(
-                "participations", filter=Q(participations__role=PARTICIPANT), distinct=True
-            ),
-            absent_count=Count("participations", filter=Q(participations__role=ABSENT), distinct=True),
+            hosted_count=related_count(Country, "hosted_conferences"),
+            participant_count=related_count(Country, "participations", role=PARTICIPANT),
+            absent_count=related_count(Country, "participations", role=ABSENT),
         ).order_by("name")
 
     def get_context_data(self, **kwargs):
@@ -63,8 +74,13 @@ class CountryDetailView(PublicViewMixin, DetailView):
     model = Country
 
     def get_queryset(self):
-        participations = related_queryset(Country, "participations").select_related(
-            "conference__host_country"
+        # The conferences come in a second, indexed query (by primary key), rather than a join
+        # that would read the whole conference table; the view sorts them, newest first.
+        participations = related_queryset(Country, "participations").order_by().prefetch_related(
+            Prefetch(
+                "conference",
+                queryset=related_queryset(Country, "hosted_conferences").select_related("host_country").order_by(),
+            )
         )
         return Country.objects.prefetch_related(
             Prefetch(
@@ -105,6 +121,14 @@ class CountryDetailView(PublicViewMixin, DetailView):
             {"role": role, "heading": heading, "entries": sorted(groups[role].values(), key=newest_first)}
             for role, heading in COUNTRY_GROUPS
         ]
+        description = gettext(
+            "%(name)s at security conferences in Africa: hosting, taking part and staying away, "
+            "with its officials and organizations."
+        ) % {"name": country.name}
+        context.update(
+            page_meta=PageMeta(country.name, description, "website", country.updated_at),
+            structured_data=structured_data.json_ld(structured_data.place(self.request, country)),
+        )
         return context
 
 
@@ -112,6 +136,15 @@ class PersonListView(PublicViewMixin, ListView):
     model = Person
     paginate_by = 30
     context_object_name = "people"
+    extra_context = {
+        "page_meta": PageMeta(
+            _("People"),
+            _(
+                "Officials named in the reports on security conferences in Africa: the posts they held and the "
+                "conferences they attended."
+            ),
+        )
+    }
 
     def get_queryset(self):
         return Person.objects.select_related("country").order_by("name")
@@ -149,5 +182,15 @@ class PersonDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
         attendances = list(self.object.attendances.all())
         for attendance in attendances:
             attendance.evidence = references.cite(attendance.citations.all())
-        context.update(positions=positions, attendances=attendances, references=references)
+        person = self.object
+        description = text_in(person, "description") or gettext(
+            "%(name)s: positions and attendance at security conferences in Africa, as the cited reports record them."
+        ) % {"name": person.name}
+        context.update(
+            positions=positions,
+            attendances=attendances,
+            references=references,
+            page_meta=PageMeta(person.name, description, "profile", person.updated_at),
+            structured_data=structured_data.json_ld(structured_data.person(self.request, person, positions)),
+        )
         return context

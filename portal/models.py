@@ -7,6 +7,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import permalinks
@@ -160,7 +161,27 @@ class AliasBase(TrackedModel):
 
     def clean(self):
         super().clean()
+        errors = check_bilingual(self, "note", required=False)
+        if errors:
+            raise ValidationError(errors)
         if self.script == Script.ARABIC and not has_arabic(self.name):
             raise ValidationError({"name": _("This alias is marked Arabic script but holds none.")})
         if self.script == Script.LATIN and not LATIN_LETTER.search(self.name or ""):
             raise ValidationError({"name": _("This alias is marked Latin script but holds none.")})
+
+
+class SiteState(models.Model):
+    """One row: a counter bumped by every change to the portal's records, and when.
+
+    Cached pages are keyed by the counter, so an edit invalidates every page at once, in
+    every worker process, whatever the cache backend; the time is the Last-Modified date.
+    """
+
+    version = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "site state"
+
+    def __str__(self):
+        return f"version {self.version} ({self.changed_at:%Y-%m-%d %H:%M})"

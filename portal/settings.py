@@ -5,10 +5,12 @@ localhost only. A production run (DEBUG off and a public host) must be given a
 real DJANGO_SECRET_KEY or it refuses to start.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +45,11 @@ if not SECRET_KEY or SECRET_KEY == INSECURE_SECRET_KEY:
             f"and DJANGO_ALLOWED_HOSTS names a public host ({', '.join(ALLOWED_HOSTS)})."
         )
     SECRET_KEY = INSECURE_SECRET_KEY
+elif IS_PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be a real secret key in production: at least 50 characters, not a "
+        "'django-insecure' development key. Make one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 # --- Applications -------------------------------------------------------------
 
@@ -59,8 +66,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "simple_history",
+    # Locks the admin's login after repeated failures (see "Security" below).
+    "axes",
+    # The Content-Security-Policy header (see "Security" below).
+    "csp",
     # The API (django-ninja): listed so its docs page serves Swagger UI from our static files.
     "ninja",
+    # The project package: shared building blocks and the site's state (portal/state.py).
+    "portal",
     # Domain apps. Dependencies point one way:
     # conferences -> organizations -> participants.
     "participants",
@@ -69,17 +82,31 @@ INSTALLED_APPS = [
 ]
 
 # Order matters:
-# - SecurityMiddleware first, then WhiteNoise, so static files skip the rest.
+# - RequestIdMiddleware outermost, so every answer (static files and errors included) carries
+#   an X-Request-ID and is logged once, with its duration.
+# - SecurityMiddleware, then the other security headers (CSP, Permissions-Policy), then the
+#   health checks, which answer before anything that reads the database or checks the host,
+#   then the refusal of NUL characters, before any view can pass one to the database.
+# - WhiteNoise right after those, so static files skip the rest.
 # - SessionMiddleware before LocaleMiddleware, which may read the session.
 # - LocaleMiddleware before CommonMiddleware, so APPEND_SLASH redirects keep the language.
 # - ConditionalGetMiddleware above everything that shapes a response, so its ETag hashes
 #   the final body; LastModifiedMiddleware right below it, so the Last-Modified header is
 #   there when ConditionalGetMiddleware decides on a 304 (responses go up the list).
+# - PageCacheMiddleware below those, so cached answers still get 304s and fresh dates, and
+#   above GZipMiddleware, so it keeps pages already compressed; a hit skips everything below.
 MIDDLEWARE = [
+    "portal.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.security.PermissionsPolicyMiddleware",
+    "portal.health.HealthCheckMiddleware",
+    "portal.security.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "portal.middleware.LastModifiedMiddleware",
+    "portal.middleware.PageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +115,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # django-axes wants to be last: it turns a locked-out login into its lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -121,6 +150,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The portal runs many small indexed queries: PostgreSQL's JIT compiler costs more to
+    # start (hundreds of milliseconds) than it ever saves on them.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Languages ------------------------------------------------------------------
@@ -146,11 +179,30 @@ JQUERY_UI_URL = "admin-portal/vendor/jquery-ui-tabs-1.13.3.js"
 # Editors revert changes from a record's history page.
 SIMPLE_HISTORY_REVERT_DISABLED = False
 
-# --- HTTP caching ------------------------------------------------------------------
-# How long a worker trusts its cached "last change" (portal/middleware.py) before it asks
-# the database again. Saves in the same process update it at once; other processes see
-# them through the cache only when CACHES is shared.
-PORTAL_LAST_CHANGE_CACHE_SECONDS = int(os.environ.get("PORTAL_LAST_CHANGE_CACHE_SECONDS", "300"))
+# --- Caching ----------------------------------------------------------------------------
+# Local memory by default; Redis when REDIS_URL is set (shared by every worker process).
+# Cached pages are keyed by the site's version (portal/state.py), so an edit invalidates
+# them at once in every process, whichever backend holds them.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "portal"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "portal",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# Whole public answers, for this many seconds (0 turns the page cache off).
+PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600"))
+PORTAL_PAGE_CACHE_ALIAS = "default"
 
 # --- Static files -----------------------------------------------------------------
 
@@ -170,3 +222,107 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Password guessing on the admin's login (django-axes): after AXES_FAILURE_LIMIT failures for
+# one user name, or from one address, further logins for it are refused for AXES_COOLOFF_TIME,
+# and each lockout is logged (logger "axes"). AxesStandaloneBackend must come first: it refuses
+# a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
+# Per user, and separately per address: either one locks.
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Masked in axes's records of failed logins: the password (even a mistyped one) and the form's
+# CSRF token. The user name and the address stay visible: a lockout's log line says who and where.
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
+# The visitor's address: REMOTE_ADDR, or behind DJANGO_PROXY_COUNT trusted proxies the entry
+# they added to X-Forwarded-For (portal/security.py).
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+PORTAL_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+
+# --- Security -----------------------------------------------------------------------
+# `manage.py check --deploy --fail-level WARNING` passes in production (.ci/run checks it).
+# HTTPS-only settings (secure cookies, the redirect to https, HSTS) are on in production only
+# (DEBUG off and a public host), so `make run` on http://127.0.0.1 keeps working; each one can
+# be set from the environment either way.
+
+# The admin's address, e.g. DJANGO_ADMIN_PATH=editors-7f3a/ (robots.txt follows it).
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
+
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", IS_PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+# The admin reads the CSRF token from its forms, never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", IS_PRODUCTION)
+# Load balancers probe the health checks over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if IS_PRODUCTION else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# e.g. https://conferences.example.org: needed for the admin's forms behind some proxies.
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Browser features the portal never uses (portal.security.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
+        "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get", "usb",
+    )
+}
+
+# Content-Security-Policy (django-csp): our own files only, no inline script or style anywhere
+# (the admin and the API's Swagger UI included). `data:` images are the admin's and Swagger
+# UI's small SVG icons in their stylesheets. The one style attribute allowed, by its hash, is
+# django-simple-history's `style="border-top: 0"` on a history page's paginator.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# --- Logging ------------------------------------------------------------------------
+# One JSON object per line on standard error, each with the request id that the response's
+# X-Request-ID header carries (portal/request_log.py). Lines hold the method, path, status and
+# duration, never a body, a cookie or a header: no password or session id reaches the log.
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "portal.request_log.RequestIdFilter"}},
+    "formatters": {"json": {"()": "portal.request_log.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "json"},
+    },
+    "loggers": {
+        "portal.request": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+                           "propagate": False},
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Not its start-up banner on every command.
+        "axes.apps": {"level": "WARNING"},
+    },
+}

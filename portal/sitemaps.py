@@ -1,11 +1,14 @@
 """sitemap.xml: every public page, in Arabic and English, with hreflang alternates.
 
 Django's own i18n sitemaps: each page is listed once per language, and each entry names
-its other-language twin and the x-default (Arabic, the default language).
+its other-language twin and the x-default (Arabic, the default language). /sitemap.xml is
+an index of sections (sitemap-conferences.xml, …), each split into pages of LIMIT entries,
+so no answer grows with the number of records.
 """
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import reverse
@@ -17,11 +20,42 @@ from organizations.models import Organization
 from participants.models import Country, Person
 
 
+class LanguagePairs:
+    """(record, language) pairs over a queryset, read a page at a time.
+
+    Django's i18n sitemap builds the pairs for every record before it paginates; this
+    sequence counts them with one query and reads only the records of the page asked for.
+    """
+
+    def __init__(self, queryset, languages):
+        self.queryset, self.languages = queryset, list(languages)
+
+    def count(self):
+        return self.queryset.count() * len(self.languages)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        n = len(self.languages)
+        start, stop = index.start or 0, index.stop
+        records = self.queryset[start // n : -(-stop // n)]
+        pairs = [(record, language) for record in records for language in self.languages]
+        offset = (start // n) * n
+        return pairs[start - offset : stop - offset]
+
+
 class PortalSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
     languages = [code for code, _name in settings.LANGUAGES]
+    # Entries (a page in one language) per sitemap page.
+    limit = 1000
+
+    def get_latest_lastmod(self):
+        # The index leaves out each section's date: finding it would read every record.
+        return None
 
 
 class ListPagesSitemap(PortalSitemap):
@@ -59,9 +93,15 @@ class RecordSitemap(PortalSitemap):
 
     model = None
     ordering = ("pk",)
+    # What get_absolute_url() and lastmod need, nothing more.
+    fields = ("pk", "slug", "updated_at")
 
     def items(self):
-        return self.model.objects.order_by(*self.ordering)
+        return self.model.objects.only(*self.fields).order_by(*self.ordering)
+
+    @property
+    def paginator(self):
+        return Paginator(LanguagePairs(self.items(), self.languages), self.limit)
 
     def lastmod(self, item):
         return item.updated_at
@@ -75,6 +115,7 @@ class ConferenceSitemap(RecordSitemap):
 class CountrySitemap(RecordSitemap):
     model = Country
     ordering = ("code",)
+    fields = ("pk", "code", "updated_at")
 
 
 class OrganizationSitemap(RecordSitemap):

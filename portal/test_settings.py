@@ -14,3 +14,7 @@ STORAGES = {
 # The browser test's live server serves the stylesheet and the Arabic font this way.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The page cache is off in tests, so one test's cached page can't answer another's;
+# tests/test_page_cache.py turns it on with a clean cache.
+PORTAL_PAGE_CACHE_SECONDS = 0

@@ -1,7 +1,12 @@
 """Project-wide views: the language-choosing root, the read-only mixin, the error pages."""
 
+import sys
+
 from django.conf import settings
-from django.http import HttpResponseRedirect, HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
@@ -41,15 +46,64 @@ def language_redirect(request):
 def server_error(request, template_name="500.html"):
     """The 500 page in the visitor's language, rendered without context processors.
 
+    When the failure is the database being out of reach (refused, dropped, timed out), the
+    answer is 503 with Retry-After instead: the service is down for a while, not broken, and
+    comes back by itself (CONN_HEALTH_CHECKS reconnects on the next request). The API gets
+    the same as JSON.
+
     Nothing here touches the database or the request's session: whatever failed must
     not fail again while the error page is drawn.
     """
     language = translation.get_language_from_path(request.path_info)
     if not language:
         language = translation.get_language() or settings.LANGUAGE_CODE
+    if database_unreachable(sys.exc_info()[1]):
+        return service_unavailable(request, language)
     with translation.override(language):
         body = loader.get_template(template_name).render()
     return HttpResponseServerError(body)
+
+
+# The errors of a database that cannot be reached or that dropped the connection; not those
+# of a query that is wrong (ProgrammingError, DataError, IntegrityError stay 500s).
+UNREACHABLE_DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unreachable(exc):
+    """True when `exc`, or an exception it was raised from or while handling, is one of those."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, UNREACHABLE_DATABASE_ERRORS):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def service_unavailable(request, language):
+    """503 with Retry-After: a short page in the visitor's language, or JSON for the API."""
+    if request.path_info.startswith("/api/"):
+        response = JsonResponse({"detail": "Service temporarily unavailable; please retry later."}, status=503)
+    else:
+        with translation.override(language):
+            body = loader.get_template("503.html").render()
+        response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def related_count(model, related_name, **filters):
+    """An annotation counting the rows of a reverse relation, as a correlated subquery.
+
+    Several of these on one queryset stay cheap, where Count() over several joins would
+    multiply the rows; the foreign key's index answers each count.
+    """
+    relation = model._meta.get_field(related_name)
+    rows = relation.related_model._default_manager.filter(**{relation.field.name: OuterRef("pk")}, **filters)
+    counted = rows.order_by().values(relation.field.name).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted), 0)
 
 
 def related_queryset(model, related_name):

@@ -29,13 +29,34 @@ def absolute(language, path_or_name, record=None):
     return f"{BASE}{path}"
 
 
-@pytest.fixture
-def sitemap(client):
+def sitemap_sections(client):
+    """The addresses /sitemap.xml, the index, points to."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
+    return [loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")]
+
+
+def test_the_sitemap_is_an_index_of_sections(client):
+    sections = sitemap_sections(client)
+    assert f"{BASE}/sitemap-conferences.xml" in sections
+    assert f"{BASE}/sitemap-people.xml" in sections
+    assert len(sections) == 7
+
+
+@pytest.fixture
+def sitemap(client):
     entries = {}
-    for url in ET.fromstring(response.content).iter(f"{SITEMAP}url"):
+    for section in sitemap_sections(client):
+        response = client.get(section.removeprefix(BASE))
+        assert response.status_code == 200
+        entries.update(parse_urlset(response.content))
+    return entries
+
+
+def parse_urlset(content):
+    entries = {}
+    for url in ET.fromstring(content).iter(f"{SITEMAP}url"):
         alternates = {link.get("hreflang"): link.get("href") for link in url.iter(f"{XHTML}link")}
         lastmod = url.find(f"{SITEMAP}lastmod")
         entries[url.find(f"{SITEMAP}loc").text] = {

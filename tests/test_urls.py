@@ -16,6 +16,7 @@ EXAMPLES = {
     "conferences:topic_list": ({}, "topics/"),
     "conferences:topic": ({"slug": "terrorism"}, "topics/terrorism/"),
     "conferences:source_list": ({}, "sources/"),
+    "conferences:search": ({}, "search/"),
     "conferences:source": (
         {"slug": "seed-000-espacemanager-cissa-20-closing"},
         "sources/seed-000-espacemanager-cissa-20-closing/",

@@ -28,8 +28,10 @@ from conferences.models import (
     SourceReport,
     Topic,
 )
+from conferences.search import index as search_index
 from organizations.models import Organization, OrganizationKind
 from participants.models import Country, Person, Region
+from portal import state
 
 AR_WORDS = ["الأمن", "الاستخبارات", "التعاون", "الإقليمي", "مكافحة", "الإرهاب", "الحدود", "الساحل", "المتوسط",
             "الأفريقي", "الاستراتيجي", "الدفاع", "المعلومات", "الهجرة", "البحري", "السيبراني", "الشراكة", "القارة"]
@@ -69,6 +71,10 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             Generator(random.Random(options["seed"]), count).run()
+            # Bulk inserts send no signals: the search index is rebuilt in bulk too.
+            search_index.rebuild()
+            # Bulk inserts send no signals: tell the page cache and Last-Modified ourselves.
+            state.bump()
         self.stdout.write(self.style.SUCCESS(
             f"Generated {count} synthetic conferences in {time.monotonic() - started:.1f} s."
         ))

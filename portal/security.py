@@ -1,0 +1,76 @@
+"""Security pieces Django does not ship: the Permissions-Policy header, the client's address,
+and the refusal of NUL characters in addresses.
+
+The other security headers come from Django's SecurityMiddleware (HSTS, nosniff,
+Referrer-Policy, Cross-Origin-Opener-Policy), XFrameOptionsMiddleware and django-csp;
+settings.py has them all under "Security".
+"""
+
+from functools import cache
+
+from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
+
+
+@cache
+def permissions_policy():
+    """settings.PERMISSIONS_POLICY as a header value: `camera=(), geolocation=(), …`."""
+    parts = []
+    for feature, origins in settings.PERMISSIONS_POLICY.items():
+        allowed = " ".join("self" if origin == "self" else f'"{origin}"' for origin in origins)
+        parts.append(f"{feature}=({allowed})")
+    return ", ".join(parts)
+
+
+class PermissionsPolicyMiddleware:
+    """Adds Permissions-Policy to every response that has none: no camera, microphone, …"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = permissions_policy()
+        return response
+
+
+def client_ip(request):
+    """The visitor's address, for django-axes's lockouts by address.
+
+    Without a proxy it is REMOTE_ADDR. Behind DJANGO_PROXY_COUNT trusted proxies it is the
+    entry the outermost of them added to X-Forwarded-For, counted from the right: the entries
+    further left come from the client and can be forged. With fewer entries than proxies the
+    header was not set by them, and REMOTE_ADDR is used.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.PORTAL_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(forwarded) < count:
+        return remote
+    return forwarded[-count]
+
+
+class RejectNulMiddleware:
+    """Answers 400 to an address whose path or query holds a NUL character (%00).
+
+    No real address has one, and PostgreSQL refuses NUL in text, so a lookup with it would
+    end in a database error (a 500) instead of "no such record". Checked once here, before any
+    view, rather than in every view that passes a slug or code to a query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            message = "Bad request: the address holds a NUL character."
+            if request.path_info.startswith("/api/"):
+                # As the API's other 400 answers: {"detail": …}.
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -1,0 +1,48 @@
+"""The site's state: one version counter bumped by every change to the portal's records.
+
+- Every save, delete or link change of a tracked record bumps it (signals below).
+- Bulk writers that bypass signals (generate_synthetic) call `bump()` themselves.
+- Each public request reads it once (`current(request)`): the page cache keys on the
+  version, and Last-Modified is its `changed_at`. Reading it from the database, not from
+  a per-process cache, is what makes an edit visible at once in every worker.
+"""
+
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+from portal.models import SiteState, TrackedModel
+
+STATE_PK = 1
+
+
+def current(request=None):
+    """The SiteState row, read once per request."""
+    if request is not None and hasattr(request, "_site_state"):
+        return request._site_state
+    state = SiteState.objects.filter(pk=STATE_PK).first()
+    if state is None:
+        state, _created = SiteState.objects.get_or_create(pk=STATE_PK)
+    if request is not None:
+        request._site_state = state
+    return state
+
+
+def bump():
+    """Record that the portal's data changed just now."""
+    updated = SiteState.objects.filter(pk=STATE_PK).update(version=F("version") + 1, changed_at=timezone.now())
+    if not updated:
+        SiteState.objects.get_or_create(pk=STATE_PK)
+
+
+def note_change(sender, instance=None, raw=False, **kwargs):
+    """Bump in the writer's own transaction: a rolled-back edit rolls the bump back too."""
+    if raw or not isinstance(instance, TrackedModel):
+        return
+    bump()
+
+
+def connect_signals():
+    post_save.connect(note_change, dispatch_uid="portal.state.save")
+    post_delete.connect(note_change, dispatch_uid="portal.state.delete")
+    m2m_changed.connect(note_change, dispatch_uid="portal.state.m2m")

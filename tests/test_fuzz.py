@@ -1,0 +1,314 @@
+"""Bad input never yields a 500, and what a page echoes back is escaped.
+
+Two property-based tests:
+
+- every URL pattern the resolver knows (public pages under every language prefix, short
+  links, feeds, the API, the admin as an anonymous visitor), its path parameters filled with
+  real seed slugs and codes or with hostile text (NUL and control characters, right-to-left
+  overrides, path traversal, invalid UTF-8 percent escapes, 10,000-character values, huge
+  numbers), and query strings of the known filter names with hostile, repeated values, sent
+  as GET, HEAD, POST, PUT and DELETE;
+- schemathesis over the API's OpenAPI schema, calling the Django application in-process
+  through WSGI.
+
+Both are bounded (max_examples) so the suite stays fast; hypothesis shrinks whatever it
+finds to the smallest request that fails.
+"""
+
+import re
+from urllib.parse import quote
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import Client
+from django.urls import URLResolver, get_resolver
+from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conferences.models import Conference, SourceReport, Topic
+from organizations.models import Organization
+from participants.models import Country, Person
+
+FILTER_NAMES = ["country", "year", "organization", "topic", "status", "page", "q", "page_size", "region", "kind"]
+# A fragment that must never come back unescaped in a page.
+PROBE = '<b id="probe">'
+NASTY = [
+    PROBE,
+    f'"><script>alert(1)</script>{PROBE}',
+    "abc",
+    "-1",
+    "0",
+    str(10**30),
+    "20255",
+    "1e3",
+    "NaN",
+    "\x00",
+    "a\x00b",
+    "\x01\x1f\x7f",
+    "\u202eevil\u202c",  # right-to-left override
+    "\u200f\u061c",
+    "../../../../etc/passwd",
+    "..%2f..%2fetc%2fpasswd",
+    "%",
+    "%zz",
+    "'; DROP TABLE conferences_conference; --",
+    "ليبيا",
+    "x" * 10_000,
+    " ",
+    "",
+]
+FUZZ_SETTINGS = settings(
+    max_examples=200,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")
+
+
+def url_patterns(patterns=None, prefix=()):
+    """Every leaf pattern as a tuple of parts: route strings, regexes and language prefixes."""
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for entry in patterns:
+        pattern = entry.pattern
+        if isinstance(pattern, LocalePrefixPattern):
+            part = ("lang",)
+        elif isinstance(pattern, RoutePattern):
+            part = ("route", str(pattern))
+        elif isinstance(pattern, RegexPattern):
+            part = ("regex", pattern.regex.pattern)
+        else:  # pragma: no cover - Django has no other kind
+            raise AssertionError(f"unknown pattern {pattern!r}")
+        if isinstance(entry, URLResolver):
+            yield from url_patterns(entry.url_patterns, (*prefix, part))
+        else:
+            yield (*prefix, part)
+
+
+PATTERNS = sorted(set(url_patterns()))
+
+
+@pytest.fixture(scope="module")
+def seed_values(django_db_setup, django_db_blocker):
+    """Real path values from the seeds, so the fuzz reaches pages that exist too."""
+    with django_db_blocker.unblock():
+        slugs = set()
+        for model in (Conference, Topic, SourceReport, Organization, Person):
+            slugs.update(model.objects.values_list("slug", flat=True)[:20])
+        codes = [code.lower() for code in Country.objects.values_list("code", flat=True)[:20]]
+        pks = list(Conference.objects.values_list("pk", flat=True)[:5])
+    return {"slug": sorted(slugs), "code": codes + [code.upper() for code in codes[:3]], "pk": [str(pk) for pk in pks]}
+
+
+def hostile_text():
+    return st.one_of(
+        st.sampled_from(NASTY),
+        st.text(max_size=40),
+        st.text(alphabet=st.characters(codec="utf-8"), max_size=20).map(lambda text: text + PROBE),
+    )
+
+
+def encoded(text_strategy, safe=""):
+    """Percent-encoded, as a browser sends it; sometimes raw bytes that are not UTF-8 at all."""
+    return st.one_of(
+        text_strategy.map(lambda text: quote(text.encode("utf-8"), safe=safe)),
+        st.binary(min_size=1, max_size=12).map(lambda raw: quote(raw, safe="")),
+    )
+
+
+@st.composite
+def paths(draw, seeds):
+    pattern = draw(st.sampled_from(PATTERNS))
+    path = "/"
+    for part in pattern:
+        if part[0] == "lang":
+            path += draw(st.sampled_from(["ar/", "en/", "fr/", "AR/", "xx-yy/", "../", ""]))
+        elif part[0] == "regex":
+            generated = draw(st.from_regex(part[1], fullmatch=True))
+            path += quote(generated.encode("utf-8"), safe="/")
+        else:
+            route = part[1]
+            position = 0
+            for match in CONVERTER.finditer(route):
+                path += route[position : match.start()]
+                name, converter = match["parameter"], match["converter"]
+                real = seeds.get(name) or (seeds["pk"] if converter == "int" else seeds["slug"])
+                choices = [st.sampled_from(real), encoded(hostile_text()), encoded(hostile_text(), safe="/")]
+                if converter in ("int", "path") or name in ("pk", "object_id", "content_type_id"):
+                    choices.append(st.integers(min_value=-(10**30), max_value=10**30).map(str))
+                path += draw(st.one_of(*choices))
+                position = match.end()
+            path += route[position:]
+    return path
+
+
+@st.composite
+def query_strings(draw):
+    names = draw(st.lists(st.one_of(st.sampled_from(FILTER_NAMES), st.text(max_size=8)), max_size=5))
+    pairs = []
+    for name in names:
+        # Repeated parameters too: ?page=1&page=abc.
+        for value in draw(st.lists(encoded(hostile_text()), min_size=1, max_size=3)):
+            pairs.append(f"{quote(name.encode('utf-8'), safe='')}={value}")
+    return "&".join(pairs)
+
+
+LANGUAGES = st.sampled_from(["", "ar", "en", "fr", "en-GB,en;q=0.9", "*", "ar;q=abc", "x" * 300, "\u202e"])
+
+
+def check_escaped(response):
+    if response.get("Content-Type", "").startswith("text/html"):
+        assert PROBE.encode() not in response.content, "input was echoed unescaped"
+
+
+@pytest.mark.django_db
+def test_no_address_or_query_gives_a_server_error(seed_values):
+    client = Client()
+
+    @FUZZ_SETTINGS
+    @given(
+        path=paths(seed_values),
+        query=query_strings(),
+        language=LANGUAGES,
+    )
+    def get(path, query, language):
+        url = f"{path}?{query}" if query else path
+        headers = {"accept-language": language.encode("utf-8").decode("latin-1")} if language else {}
+        response = client.get(url, headers=headers)
+        assert response.status_code < 500, (url, response.status_code)
+        check_escaped(response)
+
+    get()
+
+
+@pytest.mark.django_db
+def test_public_pages_refuse_writes_without_a_server_error(seed_values):
+    client = Client()
+    public = [pattern for pattern in PATTERNS if pattern[0] == ("lang",)] + [
+        pattern for pattern in PATTERNS if pattern[0][0] == "route" and not pattern[0][1].startswith("admin/")
+    ]
+
+    @FUZZ_SETTINGS
+    @given(
+        pattern_path=paths(seed_values),
+        query=query_strings(),
+        method=st.sampled_from(["POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]),
+        body=st.binary(max_size=200),
+    )
+    def write(pattern_path, query, method, body):
+        url = f"{pattern_path}?{query}" if query else pattern_path
+        response = client.generic(method, url, data=body, content_type="application/x-www-form-urlencoded")
+        assert response.status_code < 500, (method, url, response.status_code)
+        check_escaped(response)
+
+    write()
+    assert public  # the resolver knows public patterns at all
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+@pytest.mark.parametrize(
+    "path", ["/ar/", "/en/conferences/", "/en/conferences/cissa-20-benghazi-2025/", "/ar/countries/ly/",
+             "/en/people/", "/en/organizations/", "/en/topics/", "/en/sources/", "/api/v1/conferences/"],
+)
+def test_writes_to_a_public_page_answer_405(client, method, path):
+    response = client.generic(method, path, data="a=1", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 405
+    assert "GET" in response["Allow"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        # A page number that is not one is "no such page", as Django's ListView says.
+        ("/en/conferences/?page=abc", 404),
+        ("/en/conferences/?page=-1", 404),
+        (f"/en/conferences/?page={10**30}", 404),
+        # A side list on a detail page shows the nearest page instead.
+        ("/en/topics/terrorism/?page=abc", 200),
+        ("/en/topics/terrorism/?page=99999", 200),
+        # Filters that match nothing, or hold nonsense, show an empty or unfiltered list.
+        ("/en/conferences/?year=20255", 200),
+        ("/en/conferences/?year=2025&year=abc", 200),
+        ("/en/conferences/?country=" + "x" * 10_000, 200),
+        ("/en/conferences/?topic=%ff%fe", 200),
+        # A NUL anywhere in the address is refused before any view sees it.
+        ("/en/conferences/?q=%00", 400),
+        ("/en/people/?page=%00", 400),
+        ("/en/countries/%00/", 400),
+        ("/k/%00/", 400),
+        ("/api/v1/countries/%00/", 400),
+        ("/en/conferences/no-such-conference/", 404),
+        ("/en/countries/zz/", 404),
+        ("/fr/conferences/", 404),
+        ("/en/conferences/%ff/", 404),
+        ("/en/conferences/..%2f..%2fetc%2fpasswd/", 404),
+        ("/en/conferences/%E2%80%AEevil/", 404),
+        ("/api/v1/conferences/?page=abc", 400),
+        (f"/api/v1/conferences/?page={10**30}", 400),
+        ("/api/v1/conferences/?year=20255", 400),
+        ("/c/99999999999999999999999999999/", 404),
+    ],
+)
+def test_bad_input_gets_a_clear_answer(client, url, status):
+    assert client.get(url).status_code == status
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "parameters"),
+    [
+        ("/en/conferences/", {"country": PROBE, "year": PROBE, "topic": PROBE}),
+        ("/ar/conferences/", {"organization": PROBE, "status": PROBE}),
+        ("/en/search/", {"q": PROBE}),
+        ("/ar/search/", {"q": f"ليبيا {PROBE}"}),
+    ],
+)
+def test_reflected_input_is_escaped_on_the_page(client, path, parameters):
+    response = client.get(path, parameters)
+    assert response.status_code == 200
+    assert PROBE.encode() not in response.content
+    assert b"&lt;b id=" in response.content  # it is shown, escaped
+
+
+# --- The API, from its OpenAPI schema ------------------------------------------------------
+
+
+@pytest.fixture
+def api_schema(db):
+    """The schema as the API serves it, loaded through the WSGI application.
+
+    Django's test client stops request_started/finished from closing the connection (it would
+    end the test's transaction); calls through WSGI need the same.
+    """
+    from portal.wsgi import application
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_the_api_never_answers_with_a_server_error(case):
+    """Every schemathesis check: no 5xx, and status codes, content types and bodies as documented.
+
+    The WSGI transport does not undo gzip, so the answers are asked for uncompressed.
+    """
+    case.call_and_validate(headers={"Accept-Encoding": "identity"})

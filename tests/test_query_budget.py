@@ -1,0 +1,132 @@
+"""A fixed query budget on every public page and API endpoint, at 4 conferences and at 10,000.
+
+Guards against N+1 queries and against queries that grow with the data: each address runs
+at most BUDGET SQL queries, the same with the seed data and with 10,000 synthetic conferences.
+On PostgreSQL, the plans of the pages' queries at 10,000 conferences use indexes: no
+sequential scan of a large table.
+"""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from conferences.models import Conference, SourceReport, Topic
+from organizations.models import Organization
+from participants.models import Country, Person
+
+BUDGET = 8
+SYNTHETIC_CONFERENCES = 10_000
+# Tables that stay small whatever the number of conferences; scanning them is the planner's right.
+SMALL_TABLES = {"portal_sitestate", "participants_country", "conferences_topic", "conferences_series"}
+
+pytestmark = pytest.mark.django_db
+
+
+def addresses(conference, country, organization, person, topic, source):
+    pages = [
+        "/{lang}/", "/{lang}/conferences/", f"/{{lang}}/conferences/{conference.slug}/",
+        f"/{{lang}}/conferences/?country={country.code.lower()}&status=held",
+        f"/{{lang}}/conferences/?topic={topic.slug}", f"/{{lang}}/conferences/?organization={organization.slug}",
+        f"/{{lang}}/conferences/?year={conference.start_date.year if conference.start_date else 2025}",
+        "/{lang}/countries/", f"/{{lang}}/countries/{country.code.lower()}/",
+        "/{lang}/organizations/", f"/{{lang}}/organizations/{organization.slug}/",
+        "/{lang}/people/", f"/{{lang}}/people/{person.slug}/",
+        "/{lang}/topics/", f"/{{lang}}/topics/{topic.slug}/",
+        "/{lang}/sources/", f"/{{lang}}/sources/{source.slug}/",
+        "/{lang}/search/?q=security", "/{lang}/feeds/conferences.atom",
+    ]
+    api = [
+        "/api/v1/conferences/", f"/api/v1/conferences/{conference.slug}/",
+        f"/api/v1/conferences/?country={country.code.lower()}",
+        "/api/v1/countries/", f"/api/v1/countries/{country.code.lower()}/",
+        "/api/v1/organizations/", f"/api/v1/organizations/{organization.slug}/",
+        "/api/v1/people/", f"/api/v1/people/{person.slug}/",
+        "/api/v1/topics/", f"/api/v1/topics/{topic.slug}/",
+        "/api/v1/sources/", f"/api/v1/sources/{source.slug}/",
+        "/sitemap.xml", "/sitemap-conferences.xml", "/robots.txt",
+    ]
+    return [page.format(lang=lang) for page in pages for lang in ("ar", "en")] + api
+
+
+def seed_addresses():
+    return addresses(
+        Conference.objects.get(slug="cissa-20-benghazi-2025"), Country.objects.get(code="LY"),
+        Organization.objects.get(slug="cissa"), Person.objects.get(slug="hussein-al-ayeb"),
+        Topic.objects.get(slug="terrorism"), SourceReport.objects.get(slug="seed-000-espacemanager-cissa-20-closing"),
+    )
+
+
+def synthetic_addresses():
+    conference = Conference.objects.get(slug=f"synthetic-{SYNTHETIC_CONFERENCES // 2}")
+    return addresses(
+        conference, conference.host_country, conference.organization_roles.first().organization,
+        conference.attendances.first().person, conference.topics.first(),
+        SourceReport.objects.get(slug="synthetic-source-7"),
+    )
+
+
+def queries_of(client, path):
+    client.get(path)  # first request: whatever is done once per process
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return queries.captured_queries
+
+
+def over_budget(client, paths):
+    return {path: len(queries) for path in paths if len(queries := queries_of(client, path)) > BUDGET}
+
+
+def test_every_address_stays_within_the_budget_with_the_seed_data(client):
+    assert over_budget(client, seed_addresses()) == {}
+
+
+@pytest.fixture(scope="module")
+def ten_thousand_conferences(django_db_setup, django_db_blocker):
+    """10,000 synthetic conferences beside the seeds, rolled back when the module ends."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            call_command("generate_synthetic", conferences=SYNTHETIC_CONFERENCES, force=True, verbosity=0)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            yield
+            transaction.set_rollback(True)
+
+
+def test_every_address_stays_within_the_same_budget_at_ten_thousand_conferences(client, ten_thousand_conferences):
+    assert Conference.objects.count() == SYNTHETIC_CONFERENCES + 5
+    assert over_budget(client, synthetic_addresses()) == {}
+
+
+def sequential_scans(plan, found):
+    if plan.get("Node Type") == "Seq Scan" and plan.get("Relation Name") not in SMALL_TABLES:
+        found.add(plan["Relation Name"])
+    for child in plan.get("Plans", []):
+        sequential_scans(child, found)
+    return found
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans are PostgreSQL's")
+@pytest.mark.parametrize(
+    "page",
+    ["/en/conferences/", "/en/conferences/?country={country}&status=held", "/en/countries/{country}/",
+     "/en/conferences/{conference}/", "/en/search/?q={person}"],
+)
+def test_the_pages_queries_use_indexes_at_ten_thousand_conferences(client, ten_thousand_conferences, page):
+    conference = Conference.objects.get(slug=f"synthetic-{SYNTHETIC_CONFERENCES // 2}")
+    person = conference.attendances.first().person.name_en  # a name: what readers search for
+    path = page.format(country=conference.host_country.code.lower(), conference=conference.slug, person=person)
+    scanned = set()
+    with connection.cursor() as cursor:
+        for query in queries_of(client, path):
+            if not query["sql"].lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {query['sql']}")
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            sequential_scans(plan[0]["Plan"], scanned)
+    assert scanned == set(), f"{path} scans {scanned}"
