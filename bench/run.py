@@ -43,7 +43,7 @@ def pages(country):
         ("conference list", "/en/conferences/"),
         ("conference page", f"/en/conferences/{CONFERENCE}/"),
         ("country page", f"/en/countries/{country}/"),
-        ("search", "/en/search/?q=Security"),
+        ("search", "/en/search/?q=Hamza"),
         ("API detail", f"/api/v1/conferences/{CONFERENCE}"),
     ]
 
