@@ -123,7 +123,9 @@ def test_the_pages_queries_use_indexes_at_ten_thousand_conferences(client, ten_t
     scanned = set()
     with connection.cursor() as cursor:
         for query in queries_of(client, path):
-            if not query["sql"].lstrip().upper().startswith("SELECT"):
+            sql = query["sql"].lstrip().upper()
+            # Counting a whole table (the paginator's total) reads every row whatever the plan.
+            if not sql.startswith("SELECT") or (sql.startswith("SELECT COUNT(*)") and " WHERE " not in sql):
                 continue
             cursor.execute(f"EXPLAIN (FORMAT JSON) {query['sql']}")
             plan = cursor.fetchone()[0]
