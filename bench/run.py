@@ -15,6 +15,7 @@ import datetime
 import gzip
 import re
 import sys
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def page_weight(base):
 
                 css = brotli.decompress(body)
             for font in set(re.findall(r"url\(['\"]?([^)'\"]+\.woff2)", css.decode("utf-8"))):
-                font_url = font if font.startswith("/") else asset.rsplit("/", 1)[0] + "/" + font
+                font_url = urllib.parse.urljoin(asset, font)
                 if font_url not in assets:
                     assets.add(font_url)
                     font_body, _ = fetch(base + font_url)

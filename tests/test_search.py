@@ -334,6 +334,21 @@ def test_did_you_mean_a_near_spelling(client, query, language, suggestion, slug)
     assert any(f"/{slug}/" in href for href in followed.hrefs())
 
 
+def test_a_form_no_record_holds_is_found_by_its_stem_or_suggested(client):
+    """«المؤتمرات», the plural, is in no record. PostgreSQL finds the conferences («المؤتمر») by
+    its stem (full-text search, `arabic` configuration); SQLite has no stems, and suggests a
+    near spelling that finds something."""
+    html, _content = search(client, "المؤتمرات", "ar")
+    detail = re.compile(r"/ar/(conferences|people|organizations|countries|topics|sources)/[\w-]+/")
+    if connection.vendor == "postgresql":
+        assert "/ar/conferences/cissa-20-benghazi-2025/" in html.hrefs()
+    else:
+        suggested = [href for href in html.hrefs() if href.startswith("?q=")]
+        assert len(suggested) == 1
+        followed = Page(client.get(search_url("ar") + suggested[0]).content)
+        assert any(detail.fullmatch(href) for href in followed.hrefs())
+
+
 def test_no_suggestion_when_nothing_is_near(client):
     html, _content = search(client, "xqzvwk")
     assert shows(html, "Nothing matches “xqzvwk”.")

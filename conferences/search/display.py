@@ -1,10 +1,12 @@
 """A page of search results as the template shows it.
 
 Two views of one query:
-- all kinds: the best few results of each kind, with each kind's total, in one query;
+- all kinds: the best few results of each kind, with each kind's total, in two queries
+  (the ranking, then the rows shown);
 - one kind (`?kind=person`): all its results, paginated, in two queries (the kinds'
   totals for the tabs, then the page).
-When nothing matches, "did you mean" looks for a near spelling (query.suggestion).
+When nothing holds the query's keys, PostgreSQL tries their stems; when still nothing
+matches, "did you mean" looks for a near spelling (SearchWord.objects.suggestion).
 
 Matched words are marked on the displayed text: the text is cut into words, each word is
 escaped, and the words whose search key holds a query key (or makes up part of one, as
@@ -208,7 +210,8 @@ def search(query, kind, language, page_number=None):
         counts = {kind: total for _pk, kind, total in best}
         shown = entries.in_bulk([pk for pk, _kind, _total in best]) if best else {}
         for value in SearchKind.values:
-            hits = [Hit.of(shown[pk], words, language) for pk, kind, _total in best if kind == value]
+            # A row gone between the two queries (a rebuild committed meanwhile) is left out.
+            hits = [Hit.of(shown[pk], words, language) for pk, kind, _total in best if kind == value and pk in shown]
             if hits:
                 more = _url(q=query.text, kind=value) if counts[value] > len(hits) else ""
                 results.groups.append(Group(value, HEADINGS[value], counts[value], hits, more))

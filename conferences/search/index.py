@@ -35,10 +35,14 @@ COLUMNS = [
 ]
 
 
-@lru_cache(maxsize=100_000)
-def _key(text):
-    """The search key of one short text; cached, since names and places repeat."""
+@lru_cache(maxsize=50_000)
+def _short_key(text):
     return " ".join(search_words(text))
+
+
+def _key(text):
+    """The search key of one text; short ones (names, places: they repeat) are cached."""
+    return _short_key(text) if len(text) <= 200 else " ".join(search_words(text))
 
 
 def keyed(parts):

@@ -7,15 +7,16 @@ normalised text (`SearchEntry.text`).
 
 On PostgreSQL:
 - the substring match uses the GIN trigram index on `text` (pg_trgm answers LIKE '%…%');
-- full-text search adds the entries whose words share a stem with the query, with the
-  `arabic` and `english` configurations over the `document` column (a tsvector the
-  database computes from the display text; see the migration);
-- ranking adds ts_rank to the name bonuses below;
+- ranking adds ts_rank over the `document` column (a tsvector the database generates from
+  the display text with the `arabic` and `english` configurations; migration 0002) to the
+  name bonuses below;
+- when no entry holds the keys, full-text search finds those whose words share a stem
+  with the query (`matching(by_stem=True)`);
 - "did you mean" finds the nearest words of the records' names with pg_trgm's distance
   (SearchWord, GiST trigram index).
 
 On SQLite the substring match and the name bonuses alone give the same results on the
-seed data; "did you mean" compares the words with difflib.
+seed data; there are no stems, and "did you mean" compares the words with difflib.
 """
 
 import difflib
