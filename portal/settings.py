@@ -87,14 +87,16 @@ INSTALLED_APPS = [
 # - SecurityMiddleware, then the other security headers (CSP, Permissions-Policy), then the
 #   health checks, which answer before anything that reads the database or checks the host,
 #   then the refusal of NUL characters, before any view can pass one to the database.
-# - WhiteNoise right after those, so static files skip the rest.
+# - PageCacheMiddleware next: a cached public page is answered from there, with the ETag and
+#   Last-Modified it was stored with, and skips everything below.
+# - WhiteNoise right after it, so static files skip the rest.
 # - SessionMiddleware before LocaleMiddleware, which may read the session.
 # - LocaleMiddleware before CommonMiddleware, so APPEND_SLASH redirects keep the language.
 # - ConditionalGetMiddleware above everything that shapes a response, so its ETag hashes
 #   the final body; LastModifiedMiddleware right below it, so the Last-Modified header is
 #   there when ConditionalGetMiddleware decides on a 304 (responses go up the list).
-# - PageCacheMiddleware below those, so cached answers still get 304s and fresh dates, and
-#   above GZipMiddleware, so it keeps pages already compressed; a hit skips everything below.
+# - GZipMiddleware below those, so the ETag is the compressed body's and the page cache keeps
+#   pages already compressed.
 MIDDLEWARE = [
     "portal.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -102,10 +104,10 @@ MIDDLEWARE = [
     "portal.security.PermissionsPolicyMiddleware",
     "portal.health.HealthCheckMiddleware",
     "portal.security.RejectNulMiddleware",
+    "portal.middleware.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "portal.middleware.LastModifiedMiddleware",
-    "portal.middleware.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -7,6 +7,9 @@
   a per-process cache, is what makes an edit visible at once in every worker.
 """
 
+import datetime
+
+from django.db import connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -16,11 +19,26 @@ from portal.models import SiteState, TrackedModel
 STATE_PK = 1
 
 
+def _read():
+    """The row by primary key in plain SQL: every cached page pays for this read, and the
+    ORM would cost more than the page cache's own lookup."""
+    table = connection.ops.quote_name(SiteState._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version, changed_at FROM {table} WHERE id = %s", [STATE_PK])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    version, changed_at = row
+    if timezone.is_naive(changed_at):  # SQLite keeps UTC without a zone
+        changed_at = changed_at.replace(tzinfo=datetime.UTC)
+    return SiteState(pk=STATE_PK, version=version, changed_at=changed_at)
+
+
 def current(request=None):
     """The SiteState row, read once per request."""
     if request is not None and hasattr(request, "_site_state"):
         return request._site_state
-    state = SiteState.objects.filter(pk=STATE_PK).first()
+    state = _read()
     if state is None:
         state, _created = SiteState.objects.get_or_create(pk=STATE_PK)
     if request is not None:

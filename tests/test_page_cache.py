@@ -116,3 +116,24 @@ def test_errors_are_not_cached(client, page_cache):
     missing = "/en/conferences/no-such-conference/"
     assert get(client, missing)[0].status_code == 404
     assert get(client, missing)[1] > 1
+
+
+def test_a_cached_page_keeps_its_validators_and_answers_304(client, page_cache):
+    first, _ = get(client, PAGE)
+    second, second_queries = get(client, PAGE)
+    assert second["ETag"] == first["ETag"] and second["Last-Modified"] == first["Last-Modified"]
+    assert second_queries == 1
+    revalidated, queries = get(client, PAGE, headers={"if-none-match": first["ETag"]})
+    assert revalidated.status_code == 304 and revalidated.content == b""
+    assert revalidated["ETag"] == first["ETag"]
+    assert queries == 1
+    since, _ = get(client, PAGE, headers={"if-modified-since": first["Last-Modified"]})
+    assert since.status_code == 304
+
+
+def test_a_cached_page_still_carries_the_security_headers(client, page_cache):
+    get(client, PAGE)
+    cached, queries = get(client, PAGE)
+    assert queries == 1
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Request-ID"):
+        assert cached.has_header(header), header
