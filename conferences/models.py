@@ -1,6 +1,5 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization, Position
@@ -14,7 +13,7 @@ from portal.models import (
     normalise_partial_date,
     partial_date_constraint,
 )
-from portal.permalinks import get_by_slug, short_url, with_slug
+from portal.permalinks import cached_reverse, get_by_slug, short_url, with_slug
 from portal.prefetch import attach_prefetched
 
 from .search.query import SearchEntryQuerySet, SearchWordQuerySet
@@ -43,7 +42,7 @@ class Topic(TrackedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("conferences:topic", kwargs={"slug": self.slug})
+        return cached_reverse("conferences:topic", slug=self.slug)
 
     def get_short_url(self):
         """The short address that never changes, whatever happens to the slug (portal.permalinks)."""
@@ -235,7 +234,7 @@ class Conference(TrackedModel):
         return self.short_name or self.name
 
     def get_absolute_url(self):
-        return reverse("conferences:detail", kwargs={"slug": self.slug})
+        return cached_reverse("conferences:detail", slug=self.slug)
 
     def get_short_url(self):
         """The short address that never changes, whatever happens to the slug (portal.permalinks)."""
@@ -477,7 +476,7 @@ class SourceReport(TrackedModel):
         return f"{self.outlet}: {self.title}"
 
     def get_absolute_url(self):
-        return reverse("conferences:source", kwargs={"slug": self.slug})
+        return cached_reverse("conferences:source", slug=self.slug)
 
     def get_short_url(self):
         """The short address that never changes, whatever happens to the slug (portal.permalinks)."""

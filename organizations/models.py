@@ -1,6 +1,5 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Country, Person
@@ -14,7 +13,7 @@ from portal.models import (
     normalise_partial_date,
     partial_date_constraint,
 )
-from portal.permalinks import get_by_slug, short_url, with_slug
+from portal.permalinks import cached_reverse, get_by_slug, short_url, with_slug
 
 
 class OrganizationKind(models.TextChoices):
@@ -94,7 +93,7 @@ class Organization(TrackedModel):
         return f"{self.name} ({acronym})" if acronym else self.name
 
     def get_absolute_url(self):
-        return reverse("organizations:detail", kwargs={"slug": self.slug})
+        return cached_reverse("organizations:detail", slug=self.slug)
 
     def get_short_url(self):
         """The short address that never changes, whatever happens to the slug (portal.permalinks)."""

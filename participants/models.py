@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import (
@@ -12,7 +11,7 @@ from portal.models import (
     bilingual_required_constraints,
     check_bilingual,
 )
-from portal.permalinks import get_by_slug, short_url, with_slug
+from portal.permalinks import cached_reverse, get_by_slug, short_url, with_slug
 
 
 class Region(models.TextChoices):
@@ -61,7 +60,7 @@ class Country(TrackedModel):
         return f"{self.name} ({self.code})"
 
     def get_absolute_url(self):
-        return reverse("participants:country", kwargs={"code": self.code.lower()})
+        return cached_reverse("participants:country", code=self.code.lower())
 
     def get_short_url(self):
         """The short address of the country page (portal.permalinks)."""
@@ -118,7 +117,7 @@ class Person(TrackedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("participants:person", kwargs={"slug": self.slug})
+        return cached_reverse("participants:person", slug=self.slug)
 
     def get_short_url(self):
         """The short address that never changes, whatever happens to the slug (portal.permalinks)."""

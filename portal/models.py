@@ -4,10 +4,12 @@
 """
 
 import re
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 from portal import permalinks
@@ -62,6 +64,12 @@ def normalise_partial_date(date_value, precision):
     return date_value
 
 
+@cache
+def _choice_labels(field):
+    """A field's choices as {value: label}, the labels still lazy (untranslated)."""
+    return dict(field.flatchoices)
+
+
 class TrackedModel(models.Model):
     """Adds an edit counter and timestamps, and keeps old page addresses working.
 
@@ -93,6 +101,15 @@ class TrackedModel(models.Model):
         instance = super().from_db(db, field_names, values)
         permalinks.remember_loaded_slug(instance)
         return instance
+
+    def _get_FIELD_display(self, field):
+        """What get_<field>_display() returns: the label of the value, translated.
+
+        Django's own version hashes every label of the field, which translates each of them,
+        on every call; pages call it once per row, so this looks the value up by key instead.
+        """
+        value = getattr(self, field.attname)
+        return force_str(_choice_labels(field).get(value, value), strings_only=True)
 
     def clean(self):
         super().clean()

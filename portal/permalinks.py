@@ -13,20 +13,25 @@ it had before, in `participants.SlugHistory`:
 - natural keys resolve old slugs too (get_by_slug, with_slug), so the seed fixtures keep
   finding records an editor renamed.
 
+Addresses of records. `cached_reverse` remembers what reverse() gave for a view name, its
+arguments and the language: a page links to hundreds of records, and their addresses only
+change when a slug does, which gives a new argument.
+
 Short links. /c/<id>/, /p/<id>/, /o/<id>/, /s/<id>/, /t/<id>/ and /k/<code>/ never change,
 whatever happens to slugs. They answer 302 to the page in the visitor's language, which
 varies, so the redirect is temporary and varies on Accept-Language and Cookie.
 """
 
-from functools import cache
+from functools import cache, lru_cache
 
 from django import template
 from django.apps import apps
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import IntegrityError, models
 from django.db.models.signals import post_delete
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import get_script_prefix, path, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +39,27 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 SLUG_USED_BEFORE = _("This address was used before by another record.")
+
+
+# --- Addresses of records --------------------------------------------------------
+
+
+@lru_cache(maxsize=50_000)
+def _remembered_reverse(viewname, arguments, language, script_prefix):
+    return reverse(viewname, kwargs=dict(arguments))
+
+
+def cached_reverse(viewname, **kwargs):
+    """reverse(viewname, kwargs=kwargs), remembered per language and script prefix."""
+    return _remembered_reverse(viewname, tuple(kwargs.items()), translation.get_language(), get_script_prefix())
+
+
+def _forget_addresses(setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _remembered_reverse.cache_clear()
+
+
+setting_changed.connect(_forget_addresses, dispatch_uid="portal.permalinks.forget_addresses")
 
 
 # --- Slug history ---------------------------------------------------------------
@@ -245,9 +271,9 @@ def short_url(record):
     """The short link of a record (a path), or None for a kind that has none."""
     label = record._meta.label_lower
     if label == "participants.country":
-        return reverse("short:country", kwargs={"code": record.code.lower()})
+        return cached_reverse("short:country", code=record.code.lower())
     name = SHORT_NAME_BY_LABEL.get(label)
-    return reverse(f"short:{name}", kwargs={"pk": record.pk}) if name else None
+    return cached_reverse(f"short:{name}", pk=record.pk) if name else None
 
 
 def visitor_language(request):

@@ -266,3 +266,21 @@ def test_the_template_tag_gives_the_absolute_short_link():
         Context({"conference": conference, "request": request})
     )
     assert rendered == f"http://testserver/c/{conference.pk}/"
+
+
+def test_remembered_addresses_follow_the_language_and_the_slug():
+    conference = Conference.objects.get(slug="cissa-20-benghazi-2025")
+    with translation.override("ar"):
+        assert conference.get_absolute_url() == "/ar/conferences/cissa-20-benghazi-2025/"
+    with translation.override("en"):
+        assert conference.get_absolute_url() == "/en/conferences/cissa-20-benghazi-2025/"
+        conference.slug = "cissa-20"
+        assert conference.get_absolute_url() == "/en/conferences/cissa-20/"
+
+
+def test_choice_labels_are_translated_in_the_reader_s_language():
+    participation = Conference.objects.get(slug="cissa-20-benghazi-2025").participations.get(role="host")
+    with translation.override("en"):
+        assert participation.get_role_display() == "host"
+    with translation.override("ar"):
+        assert participation.get_role_display() == translation.gettext("host") != "host"
