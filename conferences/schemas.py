@@ -28,6 +28,7 @@ from .models import (
     SourceLanguage,
     Stance,
 )
+from .templatetags.partial_dates import iso_partial_date
 
 LANGUAGES = ("ar", "en")
 
@@ -37,19 +38,18 @@ PARTIAL_DATE_DESCRIPTION = "ISO 8601 at the precision given beside it: YYYY-MM-D
 
 
 def partial_iso(value, precision):
-    """A date written only as far as it is known: never an invented day or month."""
-    if value is None or precision == DatePrecision.UNKNOWN:
-        return None
-    if precision == DatePrecision.YEAR:
-        return f"{value.year:04d}"
-    if precision == DatePrecision.MONTH:
-        return f"{value.year:04d}-{value.month:02d}"
-    return value.isoformat()
+    """A date written only as far as it is known, never an invented day or month; None if unknown."""
+    return iso_partial_date(value, precision) or None
 
 
 def text(record, field):
     """A translated field in both languages (empty strings for an empty optional field)."""
     return {language: getattr(record, f"{field}_{language}") or "" for language in LANGUAGES}
+
+
+def bilingual(field):
+    """A schema's resolver for a translated field: `resolve_name = bilingual("name")`."""
+    return staticmethod(lambda obj: text(obj, field))
 
 
 def url_from_template(request, record, kind, build, identifier):
@@ -133,9 +133,7 @@ class TopicRef(Schema):
 
     resolve_url = staticmethod(record_urls)
 
-    @staticmethod
-    def resolve_name(obj):
-        return text(obj, "name")
+    resolve_name = bilingual("name")
 
 
 class OrganizationRef(Schema):
@@ -146,18 +144,14 @@ class OrganizationRef(Schema):
 
     resolve_url = staticmethod(record_urls)
 
-    @staticmethod
-    def resolve_name(obj):
-        return text(obj, "name")
+    resolve_name = bilingual("name")
 
 
 class SeriesRef(Schema):
     slug: str
     name: Text
 
-    @staticmethod
-    def resolve_name(obj):
-        return text(obj, "name")
+    resolve_name = bilingual("name")
 
 
 class SourceRef(Schema):
@@ -169,13 +163,8 @@ class SourceRef(Schema):
 
     resolve_url = staticmethod(record_urls)
 
-    @staticmethod
-    def resolve_title(obj):
-        return text(obj, "title")
-
-    @staticmethod
-    def resolve_outlet(obj):
-        return text(obj, "outlet")
+    resolve_title = bilingual("title")
+    resolve_outlet = bilingual("outlet")
 
     @staticmethod
     def resolve_address(obj):
@@ -202,9 +191,7 @@ class CountryAtConference(Schema):
     def resolve_name(obj):
         return text(obj.country, "name")
 
-    @staticmethod
-    def resolve_note(obj):
-        return text(obj, "note")
+    resolve_note = bilingual("note")
 
     @staticmethod
     def resolve_url(obj, context):
@@ -285,17 +272,9 @@ class CitationOut(Schema):
     def resolve_source(obj):
         return obj.source.slug
 
-    @staticmethod
-    def resolve_excerpt(obj):
-        return text(obj, "excerpt")
-
-    @staticmethod
-    def resolve_claim(obj):
-        return text(obj, "claim")
-
-    @staticmethod
-    def resolve_attributed_to(obj):
-        return text(obj, "attributed_to")
+    resolve_excerpt = bilingual("excerpt")
+    resolve_claim = bilingual("claim")
+    resolve_attributed_to = bilingual("attributed_to")
 
 
 def conference_citations(conference):
@@ -341,13 +320,8 @@ class ConferenceOut(Schema):
     resolve_url = staticmethod(record_urls)
     resolve_short_url = staticmethod(record_short_url)
 
-    @staticmethod
-    def resolve_name(obj):
-        return text(obj, "name")
-
-    @staticmethod
-    def resolve_short_name(obj):
-        return text(obj, "short_name")
+    resolve_name = bilingual("name")
+    resolve_short_name = bilingual("short_name")
 
     @staticmethod
     def resolve_start_date(obj):
@@ -361,25 +335,15 @@ class ConferenceOut(Schema):
     def resolve_date_precision(obj):
         return obj.start_precision
 
-    @staticmethod
-    def resolve_city(obj):
-        return text(obj, "city")
+    resolve_city = bilingual("city")
 
     @staticmethod
     def resolve_host_country(obj):
         return country_code(obj.host_country)
 
-    @staticmethod
-    def resolve_theme(obj):
-        return text(obj, "theme")
-
-    @staticmethod
-    def resolve_summary(obj):
-        return text(obj, "summary")
-
-    @staticmethod
-    def resolve_outcomes(obj):
-        return text(obj, "outcomes")
+    resolve_theme = bilingual("theme")
+    resolve_summary = bilingual("summary")
+    resolve_outcomes = bilingual("outcomes")
 
     @staticmethod
     def resolve_countries(obj):
@@ -426,9 +390,7 @@ class CountryOut(Schema):
     resolve_url = staticmethod(record_urls)
     resolve_short_url = staticmethod(record_short_url)
 
-    @staticmethod
-    def resolve_name(obj):
-        return text(obj, "name")
+    resolve_name = bilingual("name")
 
     @staticmethod
     def resolve_conferences(obj, context):
@@ -467,9 +429,7 @@ class OrganizationOut(Schema):
     resolve_url = staticmethod(record_urls)
     resolve_short_url = staticmethod(record_short_url)
 
-    @staticmethod
-    def resolve_name(obj):
-        return text(obj, "name")
+    resolve_name = bilingual("name")
 
     @staticmethod
     def resolve_country(obj):
@@ -479,9 +439,7 @@ class OrganizationOut(Schema):
     def resolve_parent(obj):
         return obj.parent.slug if obj.parent_id else None
 
-    @staticmethod
-    def resolve_description(obj):
-        return text(obj, "description")
+    resolve_description = bilingual("description")
 
 
 class PositionOut(Schema):
@@ -496,9 +454,7 @@ class PositionOut(Schema):
     def resolve_organization(obj):
         return obj.organization.slug
 
-    @staticmethod
-    def resolve_title(obj):
-        return text(obj, "title")
+    resolve_title = bilingual("title")
 
     @staticmethod
     def resolve_start_date(obj):
@@ -524,21 +480,14 @@ class PersonOut(Schema):
     resolve_url = staticmethod(record_urls)
     resolve_short_url = staticmethod(record_short_url)
 
-    @staticmethod
-    def resolve_name(obj):
-        return text(obj, "name")
-
-    @staticmethod
-    def resolve_rank(obj):
-        return text(obj, "rank")
+    resolve_name = bilingual("name")
+    resolve_rank = bilingual("rank")
 
     @staticmethod
     def resolve_country(obj):
         return country_code(obj.country)
 
-    @staticmethod
-    def resolve_description(obj):
-        return text(obj, "description")
+    resolve_description = bilingual("description")
 
 
 class TopicOut(Schema):
@@ -553,13 +502,8 @@ class TopicOut(Schema):
     resolve_url = staticmethod(record_urls)
     resolve_short_url = staticmethod(record_short_url)
 
-    @staticmethod
-    def resolve_name(obj):
-        return text(obj, "name")
-
-    @staticmethod
-    def resolve_description(obj):
-        return text(obj, "description")
+    resolve_name = bilingual("name")
+    resolve_description = bilingual("description")
 
 
 class SourceOut(Schema):
@@ -580,17 +524,9 @@ class SourceOut(Schema):
     resolve_url = staticmethod(record_urls)
     resolve_short_url = staticmethod(record_short_url)
 
-    @staticmethod
-    def resolve_title(obj):
-        return text(obj, "title")
-
-    @staticmethod
-    def resolve_outlet(obj):
-        return text(obj, "outlet")
-
-    @staticmethod
-    def resolve_author(obj):
-        return text(obj, "author")
+    resolve_title = bilingual("title")
+    resolve_outlet = bilingual("outlet")
+    resolve_author = bilingual("author")
 
     @staticmethod
     def resolve_published_on(obj):
@@ -600,9 +536,7 @@ class SourceOut(Schema):
     def resolve_address(obj):
         return obj.url
 
-    @staticmethod
-    def resolve_summary(obj):
-        return text(obj, "summary")
+    resolve_summary = bilingual("summary")
 
 
 def api_url(request, name, **kwargs):
