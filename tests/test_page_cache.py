@@ -23,7 +23,7 @@ def backend(name):
     prefix = f"portal-tests-{uuid.uuid4().hex}"
     if name == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}
-    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_LOCATION, "KEY_PREFIX": prefix}
+    return {"BACKEND": "portal.cache.RedisCache", "LOCATION": REDIS_LOCATION, "KEY_PREFIX": prefix}
 
 
 @pytest.fixture(params=["locmem", "redis"])
