@@ -5,6 +5,7 @@ Conference data reaches these pages through the reverse relations that point her
 imports nothing from the apps above it.
 """
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext
@@ -16,10 +17,9 @@ from portal.permalinks import SlugHistoryMixin
 from portal.structured_data import PageMeta, text_in
 from portal.views import PublicViewMixin, References, related_count, related_queryset
 
+from . import maps
+from .maps import ABSENT, ANNOUNCED, HOST, PARTICIPANT
 from .models import Country, Person, Region
-
-# conferences.models.ParticipationRole's values: this app sits below conferences.
-HOST, PARTICIPANT, ANNOUNCED, ABSENT = "host", "participant", "announced", "absent"
 
 # The groups of a country page, in the order they are shown.
 COUNTRY_GROUPS = [
@@ -28,6 +28,23 @@ COUNTRY_GROUPS = [
     (ANNOUNCED, _("Conferences it was announced for")),
     (ABSENT, _("Conferences it stayed away from")),
 ]
+
+
+def map_groups(roles, countries, kind):
+    """The text beside a map: the countries of each role, by name, in the legend's words."""
+    labels = maps.LEGENDS[kind]
+    by_role = {role: [] for role in maps.ROLES}
+    for country in countries:
+        if country.code in roles:
+            by_role[roles[country.code]].append(country)
+    return [
+        {"role": role, "label": labels[role], "countries": sorted(by_role[role], key=lambda c: c.name)}
+        for role in maps.ROLES
+        if by_role[role]
+    ]
+
+
+GROUP_PAGE_SIZE = 20
 
 
 def newest_first(entry):
@@ -56,6 +73,7 @@ class CountryListView(PublicViewMixin, ListView):
         return Country.objects.annotate(
             hosted_count=related_count(Country, "hosted_conferences"),
             participant_count=related_count(Country, "participations", role=PARTICIPANT),
+            announced_count=related_count(Country, "participations", role=ANNOUNCED),
             absent_count=related_count(Country, "participations", role=ABSENT),
         ).order_by("name")
 
@@ -67,6 +85,22 @@ class CountryListView(PublicViewMixin, ListView):
                 country.region, {"region": country.region, "label": country.region, "countries": []}
             )["countries"].append(country)
         context["regions"] = [group for group in regions.values() if group["countries"]]
+        # The map: each country by the strongest part it had (hosting, then taking part, ...).
+        roles = {}
+        for country in context["countries"]:
+            counts = zip(
+                maps.ROLES,
+                (country.hosted_count, country.participant_count, country.announced_count, country.absent_count),
+                strict=True,
+            )
+            role = next((role for role, count in counts if count), None)
+            if role:
+                roles[country.code] = role
+        context["map_roles"] = roles
+        context["map_groups"] = map_groups(roles, context["countries"], "index")
+        unplaced = [c for c in context["countries"] if c.code not in roles and c.code in maps.SHAPES]
+        if unplaced:
+            context["map_groups"].append({"role": "land", "label": maps.LAND_LABEL, "countries": unplaced})
         return context
 
 
@@ -117,10 +151,17 @@ class CountryDetailView(PublicViewMixin, DetailView):
                 participation.conference_id, {"conference": participation.conference, "note": ""}
             )
             entry["note"] = participation.note
-        context["conference_groups"] = [
-            {"role": role, "heading": heading, "entries": sorted(groups[role].values(), key=newest_first)}
-            for role, heading in COUNTRY_GROUPS
-        ]
+        context["conference_groups"] = []
+        for role, heading in COUNTRY_GROUPS:
+            # Each group is a side list with its own pager; the map shows all of them.
+            param = f"{role}-page"
+            entries = Paginator(sorted(groups[role].values(), key=newest_first), GROUP_PAGE_SIZE)
+            context["conference_groups"].append({
+                "role": role, "heading": heading, "param": param,
+                "page_obj": entries.get_page(self.request.GET.get(param)),
+            })
+        context["map_roles"], context["map_countries"] = self.map_of(groups)
+        context["map_groups"] = map_groups(context["map_roles"], context["map_countries"], "country")
         description = gettext(
             "%(name)s at security conferences in Africa: hosting, taking part and staying away, "
             "with its officials and organizations."
@@ -130,6 +171,27 @@ class CountryDetailView(PublicViewMixin, DetailView):
             structured_data=structured_data.json_ld(structured_data.place(self.request, country)),
         )
         return context
+
+    def map_of(self, groups):
+        """Where the country's conferences were held: {code: the strongest part it had there}, and
+        the Country records of those places and of the country itself, which the map links.
+
+        Its own territory is "host" when it hosted there; a conference it co-hosted elsewhere
+        counts as taking part at that place. Conferences with no recorded place are not drawn.
+        """
+        country = self.object
+        found, places = {}, {}
+        for role, entries in groups.items():
+            for entry in entries.values():
+                place = entry["conference"].host_country
+                if place is None:
+                    continue
+                part = PARTICIPANT if role == HOST and place.pk != country.pk else role
+                places[place.code] = place
+                found.setdefault(place.code, set()).add(part)
+        roles = {code: maps.strongest(found_roles) for code, found_roles in found.items()}
+        places.setdefault(country.code, country)
+        return roles, list(places.values())
 
 
 class PersonListView(PublicViewMixin, ListView):

@@ -92,3 +92,43 @@ def test_arabic_conference_page_reads_right_to_left_and_switches_to_english(seed
         assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
         page.screenshot(path=str(SCREENSHOTS / f"home-{language}-1280.png"), full_page=True)
     page.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_conference_map_keeps_its_geography_in_both_directions(seeded_live_server, browser):
+    """The inline SVG map on a phone and on a desktop, in Arabic and in English.
+
+    The geography is the same in both directions (Egypt east of Libya, Morocco west of it);
+    the legend follows the page's direction; each linked country is a link named by its
+    <title>; the map never widens the page. Screenshots are saved for review, and one in print.
+    """
+    SCREENSHOTS.mkdir(exist_ok=True)
+    names = {"ar": ("ليبيا — البلد المضيف", "مصر — مشارك"), "en": ("Libya — Host country", "Egypt — Taking part")}
+    for width, height in ((390, 844), (1280, 900)):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        for language in ("ar", "en"):
+            page.goto(f"{seeded_live_server.url}/{language}/conferences/benghazi-chiefs-of-staff-2026/")
+            page.evaluate("document.fonts.ready.then(() => true)")
+            host, participant = names[language]
+            libya = page.get_by_role("link", name=host, exact=True).bounding_box()
+            egypt = page.get_by_role("link", name=participant, exact=True).bounding_box()
+            morocco = page.locator(f'svg.map a[href="/{language}/countries/ma/"]').bounding_box()
+            assert morocco["x"] < libya["x"] < egypt["x"]
+            legend_direction = page.evaluate("getComputedStyle(document.querySelector('.map-legend')).direction")
+            assert legend_direction == ("rtl" if language == "ar" else "ltr")
+            figure = page.locator(".map-figure").bounding_box()
+            assert figure["width"] <= width
+            assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+            section = page.locator("section", has=page.locator(".map-figure"))
+            section.screenshot(path=str(SCREENSHOTS / f"map-conference-{language}-{width}.png"))
+        page.close()
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{seeded_live_server.url}/en/conferences/tripoli-military-intelligence-chiefs-2024/")
+    page.emulate_media(media="print")
+    page.locator(".map-figure").screenshot(path=str(SCREENSHOTS / "map-conference-en-print.png"))
+    for language in ("ar", "en"):
+        page.emulate_media(media="screen")
+        page.goto(f"{seeded_live_server.url}/{language}/conferences/cissa-20-benghazi-2025/")
+        page.screenshot(path=str(SCREENSHOTS / f"conference-{language}-1280.png"), full_page=True)
+    page.close()

@@ -445,6 +445,31 @@ def test_country_page_of_libya_in_arabic(client):
     assert "/ar/organizations/libyan-intelligence-service/" in html.hrefs()
 
 
+
+def test_a_long_list_on_a_country_page_is_paged(client):
+    libya = Country.objects.get(code="LY")
+    Conference.objects.bulk_create([
+        Conference(
+            slug=f"libyan-meeting-{i}", name_en=f"Meeting {i}", name_ar=f"اجتماع {i}", short_name_en=f"Meeting {i}",
+            short_name_ar=f"اجتماع {i}", summary_en="-", summary_ar="-", status="held", host_country=libya,
+            start_date=datetime.date(2001, 1, 1) + datetime.timedelta(days=i), start_precision="day",
+        )
+        for i in range(25)
+    ])
+    path = url("participants:country", "en", code="ly")
+    first = client.get(path).content.decode()
+    hosted = section(first, "group-host")
+    total = Conference.objects.filter(host_country=libya).count()
+    assert hosted.count('<article class="card">') == 20
+    assert f"({total})" in hosted
+    assert "/en/conferences/benghazi-chiefs-of-staff-2026/" in hosted  # newest first
+    assert "?host-page=2" in hosted
+    second = section(client.get(path + "?host-page=2").content.decode(), "group-host")
+    assert second.count('<article class="card">') == total - 20
+    assert "/en/conferences/libyan-meeting-0/" in second
+    assert "/en/conferences/benghazi-chiefs-of-staff-2026/" not in second
+
+
 # --- People and organizations ------------------------------------------------------------------------
 
 

@@ -78,6 +78,9 @@ def format_date_range(start, start_precision, end=None, end_precision=DatePrecis
     if not start_known and not end_known:
         return not_stated()
     if not end_known:
+        if start_precision == DatePrecision.DAY:
+            # A first day alone would read as a one-day event.
+            return gettext("%(date)s (end not stated)") % {"date": format_partial_date(start, start_precision)}
         return format_partial_date(start, start_precision)
     if not start_known:
         return gettext("until %(date)s") % {"date": format_partial_date(end, end_precision)}

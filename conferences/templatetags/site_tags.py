@@ -50,6 +50,13 @@ def page_range(page_obj, on_each_side=2, on_ends=1):
     return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=on_each_side, on_ends=on_ends))
 
 
+@register.simple_tag(takes_context=True)
+def page_query(context, number, param="page"):
+    """The query string with one pager's page set, keeping the filters and the other pagers."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return f"?{query.urlencode()}"
+
 
 @register.filter
 def hostname(address):
