@@ -97,6 +97,13 @@ class ConferenceStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
 
 
+CARD_FIELDS = (
+    "slug", "name", "name_ar", "name_en", "status", "start_date", "start_precision", "end_date", "end_precision",
+    "city", "city_ar", "city_en", "host_country__code", "host_country__name",
+    "host_country__name_ar", "host_country__name_en",
+)
+
+
 class ConferenceQuerySet(models.QuerySet):
     _with_evidence = False
 
@@ -105,6 +112,11 @@ class ConferenceQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by(models.F("start_date").desc(nulls_last=True), "slug")
+
+    def for_cards(self):
+        """Only what a conference's card in a list shows (includes/card_conference.html), with
+        its host country: a country page lists hundreds, and whole records cost more to build."""
+        return self.select_related("host_country").only(*CARD_FIELDS)
 
     def with_evidence(self):
         """Everything a conference's full record shows, in a fixed number of queries.

@@ -113,13 +113,13 @@ class CountryDetailView(PublicViewMixin, DetailView):
         participations = related_queryset(Country, "participations").order_by().prefetch_related(
             Prefetch(
                 "conference",
-                queryset=related_queryset(Country, "hosted_conferences").select_related("host_country").order_by(),
+                queryset=related_queryset(Country, "hosted_conferences").for_cards().order_by(),
             )
         )
         return Country.objects.prefetch_related(
             Prefetch(
                 "hosted_conferences",
-                queryset=related_queryset(Country, "hosted_conferences").select_related("host_country"),
+                queryset=related_queryset(Country, "hosted_conferences").for_cards(),
             ),
             Prefetch("participations", queryset=participations),
             Prefetch("people", queryset=Person.objects.order_by("name")),
