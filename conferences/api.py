@@ -149,6 +149,10 @@ class ConferenceFilters(Schema):
 
     country: str | None = Field(None, pattern=COUNTRY_CODE, description="Host country, ISO code (ly or LY).")
     year: int | None = Field(None, ge=1, le=9999, description="Year the conference started.")
+    month: int | None = Field(
+        None, ge=1, le=12,
+        description="Month the conference started (1–12); conferences known only by their year are left out.",
+    )
     organization: str | None = Field(None, max_length=100, pattern=SLUG, description="Slug of an organization.")
     topic: str | None = Field(None, max_length=100, pattern=SLUG, description="Slug of a topic.")
     status: Literal[tuple(ConferenceStatus.values)] | None = Field(None, description="held, announced or planned.")
@@ -156,6 +160,8 @@ class ConferenceFilters(Schema):
     def apply(self, queryset):
         if self.country:
             queryset = queryset.filter(host_country__code=self.country.upper())
+        if self.month:
+            queryset = queryset.starting_in(self.month, self.year)
         if self.year:
             queryset = queryset.filter(start_date__year=self.year)
         if self.organization:

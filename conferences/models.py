@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +83,12 @@ class Series(TrackedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return cached_reverse("conferences:series", slug=self.slug)
+
+    def get_short_url(self):
+        return short_url(self)
+
     def natural_key(self):
         return (self.slug,)
 
@@ -112,6 +120,19 @@ class ConferenceQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by(models.F("start_date").desc(nulls_last=True), "slug")
+
+    def starting_in(self, month, year=None):
+        """The conferences that start in `month` (of `year`, if given), as far as their dates say.
+
+        A conference known only by its year is stored on 1 January and is not known to start in
+        any month: it is left out. With a year, the month is a range of the start-date index.
+        """
+        queryset = self.filter(start_precision__in=[DatePrecision.DAY, DatePrecision.MONTH])
+        if year is None:
+            return queryset.filter(start_date__month=month)
+        first = datetime.date(year, month, 1)
+        following = datetime.date(year + month // 12, month % 12 + 1, 1)
+        return queryset.filter(start_date__gte=first, start_date__lt=following)
 
     def for_cards(self):
         """Only what a conference's card in a list shows (includes/card_conference.html), with

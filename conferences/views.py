@@ -1,4 +1,4 @@
-"""The public pages of conferences, topics and sources.
+"""The public pages of conferences, series, topics and sources.
 
 Every relation a template touches is loaded in `get_queryset()` (or, for the side lists
 of a page, in one query each), so each page runs a fixed number of SQL queries.
@@ -10,8 +10,7 @@ from django import forms
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
-from django.db.models.functions import ExtractYear
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -21,8 +20,9 @@ from portal import state, structured_data
 from portal.forms import PlainSelect
 from portal.permalinks import SlugHistoryMixin
 from portal.structured_data import PageMeta, text_in
-from portal.views import PublicViewMixin, References
+from portal.views import PublicViewMixin, References, related_count
 
+from . import timeline
 from .citations import cite_box
 from .models import (
     AttendanceRole,
@@ -33,11 +33,13 @@ from .models import (
     Fact,
     OrganizationRole,
     ParticipationRole,
+    Series,
     SourceReport,
     Topic,
 )
 from .search import display as search_display
 from .search.query import Query
+from .templatetags.partial_dates import MONTH_NAMES
 
 PAGE_SIZE = 20
 FILTER_CHOICES_SECONDS = 3600
@@ -70,6 +72,9 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
 class HomeView(PublicViewMixin, TemplateView):
     template_name = "conferences/home.html"
     latest_count = 10
+    # The timeline: the most recent years that have conferences, and a few links a month.
+    timeline_years = 3
+    timeline_per_month = 2
     extra_context = {
         "page_meta": PageMeta(
             _("Security and intelligence conferences in Africa"),
@@ -84,7 +89,13 @@ class HomeView(PublicViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         conferences = Conference.objects.public().newest_first()
         context["conferences"] = conferences[: self.latest_count]
-        context["conference_total"] = Conference.objects.count()
+        # One aggregate gives the total, the year list and the timeline's counts.
+        counts = timeline.bucket_counts(Conference.objects.all())
+        context["conference_total"] = sum(counts.values())
+        context["years"] = timeline.year_counts(counts)
+        context["timeline"] = timeline.build(
+            Conference.objects.all(), counts, self.timeline_years, self.timeline_per_month, timeline.ListLinks()
+        )
         context["countries"] = (
             Country.objects.annotate(conference_count=Count("hosted_conferences", distinct=True))
             .filter(conference_count__gt=0)
@@ -99,13 +110,6 @@ class HomeView(PublicViewMixin, TemplateView):
             Topic.objects.annotate(conference_count=Count("conferences", distinct=True))
             .filter(conference_count__gt=0)
             .order_by("-conference_count", "name")
-        )
-        context["years"] = (
-            Conference.objects.filter(start_date__isnull=False)
-            .annotate(year=ExtractYear("start_date"))
-            .values("year")
-            .annotate(conference_count=Count("pk"))
-            .order_by("-year")
         )
         return context
 
@@ -146,6 +150,7 @@ class ConferenceFilterForm(forms.Form):
 
     country = forms.ChoiceField(label=_("Host country"), required=False, widget=PlainSelect)
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None, widget=PlainSelect)
+    month = forms.TypedChoiceField(label=_("Month"), required=False, coerce=int, empty_value=None, widget=PlainSelect)
     organization = forms.ChoiceField(label=_("Organization"), required=False, widget=PlainSelect)
     topic = forms.ChoiceField(label=_("Topic"), required=False, widget=PlainSelect)
     status = forms.ChoiceField(label=_("Status"), required=False, widget=PlainSelect)
@@ -155,6 +160,7 @@ class ConferenceFilterForm(forms.Form):
         for name, choices in filter_choices(request).items():
             self.fields[name].choices = choices
         self.fields["status"].choices = [("", _("Any status")), *ConferenceStatus.choices]
+        self.fields["month"].choices = [("", _("All months")), *((str(n), name) for n, name in MONTH_NAMES.items())]
 
     def filter(self, queryset):
         """Apply every filter that holds a valid value; an invalid one is reported on the form."""
@@ -164,6 +170,8 @@ class ConferenceFilterForm(forms.Form):
             queryset = queryset.filter(host_country__code=values["country"].upper())
         if values.get("year"):
             queryset = queryset.filter(start_date__year=values["year"])
+        if values.get("month"):
+            queryset = queryset.starting_in(values["month"], values.get("year"))
         if values.get("organization"):
             queryset = queryset.filter(organization_roles__organization__slug=values["organization"])
         if values.get("topic"):
@@ -267,6 +275,59 @@ class ConferenceDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
             ),
             cite=cite_box(self.request, conference),
         )
+        return context
+
+
+class SeriesListView(PublicViewMixin, ListView):
+    model = Series
+    paginate_by = PAGE_SIZE * 2
+    context_object_name = "series_list"
+    extra_context = {
+        "page_meta": PageMeta(
+            pgettext_lazy("plural", "Series"),
+            _(
+                "Recurring security and intelligence conferences in Africa, each with its editions on record "
+                "and a timeline of them."
+            ),
+        )
+    }
+
+    def get_queryset(self):
+        # A count per series from the foreign key's index, not a join over every conference; the
+        # organizations of the page's series by their keys, not a join over every organization.
+        return (
+            Series.objects.prefetch_related("organization")
+            .annotate(edition_count=related_count(Series, "conferences"))
+            .order_by("name", "slug")
+        )
+
+
+class SeriesDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
+    """A series: its organization, its editions newest first (paginated) and their timeline."""
+
+    model = Series
+    context_object_name = "series"
+    # The timeline: the most recent years of the series, and a few links a month.
+    timeline_years = 10
+    timeline_per_month = 3
+
+    def get_queryset(self):
+        return Series.objects.select_related("organization")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        series = self.object
+        editions = Conference.objects.filter(series=series)
+        context["page_obj"] = paginate(self.request, editions.public().newest_first())
+        counts = timeline.bucket_counts(editions)
+        # The editions list holds every conference the timeline leaves out.
+        links = timeline.AnchorLinks("#editions", _("Editions, newest first"))
+        context["timeline"] = timeline.build(editions, counts, self.timeline_years, self.timeline_per_month, links)
+        description = gettext(
+            "%(name)s: the editions of this recurring security conference in Africa, newest first, "
+            "with their dates and a timeline."
+        ) % {"name": series.name}
+        context["page_meta"] = PageMeta(series.name, description, "website", series.updated_at)
         return context
 
 

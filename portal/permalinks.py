@@ -17,7 +17,8 @@ Addresses of records. `cached_reverse` remembers what reverse() gave for a view 
 arguments and the language: a page links to hundreds of records, and their addresses only
 change when a slug does, which gives a new argument.
 
-Short links. /c/<id>/, /p/<id>/, /o/<id>/, /s/<id>/, /t/<id>/ and /k/<code>/ never change,
+Short links. /c/<id>/, /p/<id>/, /o/<id>/, /s/<id>/, /t/<id>/, /e/<id>/ (series) and /k/<code>/
+never change,
 whatever happens to slugs. They answer 302 to the page in the visitor's language, which
 varies, so the redirect is temporary and varies on Accept-Language and Cookie.
 """
@@ -263,6 +264,7 @@ SHORT_LINKS = {
     "organization": ("o", "organizations.organization"),
     "source": ("s", "conferences.sourcereport"),
     "topic": ("t", "conferences.topic"),
+    "series": ("e", "conferences.series"),
 }
 SHORT_NAME_BY_LABEL = {label: name for name, (_letter, label) in SHORT_LINKS.items()}
 

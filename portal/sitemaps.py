@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from conferences.models import Conference, SourceReport, Topic
+from conferences.models import Conference, Series, SourceReport, Topic
 from organizations.models import Organization
 from participants.models import Country, Person
 
@@ -67,6 +67,7 @@ class ListPagesSitemap(PortalSitemap):
     pages = {
         "conferences:home": (Conference, Country, Organization, Topic),
         "conferences:list": (Conference,),
+        "conferences:series_list": (Series, Conference),
         "conferences:topic_list": (Topic,),
         "conferences:source_list": (SourceReport,),
         "participants:country_list": (Country,),
@@ -112,6 +113,14 @@ class ConferenceSitemap(RecordSitemap):
     priority = 0.9
 
 
+class SeriesSitemap(RecordSitemap):
+    model = Series
+
+    def location(self, item):
+        # Called in each language in turn (Sitemap._location), so the address follows it.
+        return reverse("conferences:series", kwargs={"slug": item.slug})
+
+
 class CountrySitemap(RecordSitemap):
     model = Country
     ordering = ("code",)
@@ -138,6 +147,7 @@ class SourceSitemap(RecordSitemap):
 SITEMAPS = {
     "pages": ListPagesSitemap,
     "conferences": ConferenceSitemap,
+    "series": SeriesSitemap,
     "countries": CountrySitemap,
     "organizations": OrganizationSitemap,
     "people": PersonSitemap,

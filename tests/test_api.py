@@ -171,6 +171,8 @@ def test_the_next_link_keeps_the_filters(client):
         ({"organization": "cissa"}, ["cissa-20-benghazi-2025", "cissa-21"]),
         ({"topic": "border-security"}, ["tripoli-military-intelligence-chiefs-2024"]),
         ({"country": "ly", "year": 2025, "topic": "terrorism"}, ["cissa-20-benghazi-2025"]),
+        ({"year": 2025, "month": 6}, ["marrakech-platform-4-agadir-2025"]),
+        ({"month": 8}, ["cissa-20-benghazi-2025"]),
         ({"country": "eg"}, []),
         ({"topic": "no-such-topic"}, []),
     ],
@@ -267,7 +269,8 @@ def test_bad_parameters_get_400_with_a_json_error(client, query):
 
 @pytest.mark.parametrize(
     "path", ["/countries/?region=mars", "/organizations/?kind=club", "/sources/?language=xx", "/sources/?year=0",
-             "/people/?page=x", "/topics/?page_size=-5", "/conferences.csv?year=abc"],
+             "/people/?page=x", "/topics/?page_size=-5", "/conferences.csv?year=abc",
+             "/conferences/?month=13"],
 )
 def test_bad_parameters_of_other_endpoints_get_400(client, path):
     response = client.get(f"{API}{path}")

@@ -57,6 +57,8 @@ def test_the_csv_takes_the_filters_of_the_list_page(client):
     assert [row["slug"] for row in rows] == ["cissa-20-benghazi-2025"]
     _columns, rows = download(client, CONFERENCES_CSV, status="planned")
     assert [row["slug"] for row in rows] == ["cissa-21"]
+    _columns, rows = download(client, CONFERENCES_CSV, year="2025", month="8")
+    assert [row["slug"] for row in rows] == ["cissa-20-benghazi-2025"]
     _columns, rows = download(client, CONFERENCES_CSV, topic="no-such-topic")
     assert rows == []
 

@@ -152,7 +152,8 @@ def test_template_filters_and_tag_in_both_languages():
     with translation.override("en"):
         assert render("{{ c|date_span }}", c=conference) == "25–26 August 2025"
         assert render('{{ d|partial_date:"month" }}', d=D(2026, 2, 1)) == "February 2026"
-        assert render("{% date_range s sp e ep %}", s=D(2025, 6, 17), sp=DAY, e=None, ep=UNKNOWN) == "17 June 2025 (end not stated)"
+        first_day_only = render("{% date_range s sp e ep %}", s=D(2025, 6, 17), sp=DAY, e=None, ep=UNKNOWN)
+        assert first_day_only == "17 June 2025 (end not stated)"
         assert render('{{ d|iso_partial:"month" }}', d=D(2026, 2, 1)) == "2026-02"
     with translation.override("ar"):
         assert render("{{ c|date_span }}", c=conference) == "25–26 أغسطس 2025"

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from conferences.models import Conference, SourceReport, Topic
+from conferences.models import Conference, Series, SourceReport, Topic
 from organizations.models import Organization
 from participants.models import Country, Person
 
@@ -17,15 +17,18 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 ATOM = "{http://www.w3.org/2005/Atom}"
 LIST_PAGES = [
-    "conferences:home", "conferences:list", "conferences:topic_list", "conferences:source_list",
-    "participants:country_list", "participants:person_list", "organizations:list",
+    "conferences:home", "conferences:list", "conferences:series_list", "conferences:topic_list",
+    "conferences:source_list", "participants:country_list", "participants:person_list", "organizations:list",
 ]
-RECORDS = [Conference, Country, Organization, Person, Topic, SourceReport]
+RECORDS = [Conference, Series, Country, Organization, Person, Topic, SourceReport]
 
 
 def absolute(language, path_or_name, record=None):
     with translation.override(language):
-        path = record.get_absolute_url() if record is not None else reverse(path_or_name)
+        if isinstance(record, Series):
+            path = reverse("conferences:series", kwargs={"slug": record.slug})
+        else:
+            path = record.get_absolute_url() if record is not None else reverse(path_or_name)
     return f"{BASE}{path}"
 
 
@@ -41,7 +44,8 @@ def test_the_sitemap_is_an_index_of_sections(client):
     sections = sitemap_sections(client)
     assert f"{BASE}/sitemap-conferences.xml" in sections
     assert f"{BASE}/sitemap-people.xml" in sections
-    assert len(sections) == 7
+    assert f"{BASE}/sitemap-series.xml" in sections
+    assert len(sections) == 8
 
 
 @pytest.fixture

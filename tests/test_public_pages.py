@@ -194,7 +194,8 @@ def test_home_lists_conferences_newest_first_and_the_ways_in(client):
     html = fetch(client, "conferences:home", "en")
     assert html.h1() == ["Security and intelligence conferences in Africa"]
     conference_links = [href for href in html.hrefs() if re.fullmatch(r"/en/conferences/[\w-]+/", href)]
-    assert conference_links == [
+    # The latest come first; the timeline below links them again.
+    assert conference_links[:5] == [
         "/en/conferences/benghazi-chiefs-of-staff-2026/",
         "/en/conferences/cissa-20-benghazi-2025/",
         "/en/conferences/marrakech-platform-4-agadir-2025/",

@@ -6,6 +6,7 @@ On PostgreSQL, the plans of the pages' queries at 10,000 conferences use indexes
 sequential scan of a large table.
 """
 
+import datetime
 import json
 
 import pytest
@@ -13,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from conferences.models import Conference, SourceReport, Topic
+from conferences.models import Conference, Series, SourceReport, Topic
 from organizations.models import Organization
 from participants.models import Country, Person
 
@@ -25,12 +26,14 @@ SMALL_TABLES = {"portal_sitestate", "participants_country", "conferences_topic",
 pytestmark = pytest.mark.django_db
 
 
-def addresses(conference, country, organization, person, topic, source):
+def addresses(conference, country, organization, person, topic, source, series):
+    start = conference.start_date or datetime.date(2025, 8, 1)
     pages = [
         "/{lang}/", "/{lang}/conferences/", f"/{{lang}}/conferences/{conference.slug}/",
         f"/{{lang}}/conferences/?country={country.code.lower()}&status=held",
         f"/{{lang}}/conferences/?topic={topic.slug}", f"/{{lang}}/conferences/?organization={organization.slug}",
-        f"/{{lang}}/conferences/?year={conference.start_date.year if conference.start_date else 2025}",
+        f"/{{lang}}/conferences/?year={start.year}", f"/{{lang}}/conferences/?year={start.year}&month={start.month}",
+        "/{lang}/series/", f"/{{lang}}/series/{series.slug}/",
         "/{lang}/countries/", f"/{{lang}}/countries/{country.code.lower()}/",
         "/{lang}/organizations/", f"/{{lang}}/organizations/{organization.slug}/",
         "/{lang}/people/", f"/{{lang}}/people/{person.slug}/",
@@ -56,6 +59,7 @@ def seed_addresses():
         Conference.objects.get(slug="cissa-20-benghazi-2025"), Country.objects.get(code="LY"),
         Organization.objects.get(slug="cissa"), Person.objects.get(slug="hussein-al-ayeb"),
         Topic.objects.get(slug="terrorism"), SourceReport.objects.get(slug="seed-000-espacemanager-cissa-20-closing"),
+        Series.objects.get(slug="cissa-conferences"),
     )
 
 
@@ -64,7 +68,7 @@ def synthetic_addresses():
     return addresses(
         conference, conference.host_country, conference.organization_roles.first().organization,
         conference.attendances.first().person, conference.topics.first(),
-        SourceReport.objects.get(slug="synthetic-source-7"),
+        SourceReport.objects.get(slug="synthetic-source-7"), conference.series,
     )
 
 
@@ -114,21 +118,39 @@ def sequential_scans(plan, found):
 @pytest.mark.parametrize(
     "page",
     ["/en/conferences/", "/en/conferences/?country={country}&status=held", "/en/countries/{country}/",
-     "/en/conferences/{conference}/", "/en/search/?q={person}"],
+     "/en/conferences/{conference}/", "/en/search/?q={person}", "/en/conferences/?year={year}&month={month}",
+     "/en/series/", "/en/series/{series}/"],
 )
 def test_the_pages_queries_use_indexes_at_ten_thousand_conferences(client, ten_thousand_conferences, page):
     conference = Conference.objects.get(slug=f"synthetic-{SYNTHETIC_CONFERENCES // 2}")
     person = conference.attendances.first().person.name_en  # a name: what readers search for
-    path = page.format(country=conference.host_country.code.lower(), conference=conference.slug, person=person)
+    start = conference.start_date or datetime.date(2025, 8, 1)
+    path = page.format(
+        country=conference.host_country.code.lower(), conference=conference.slug, person=person,
+        year=start.year, month=start.month, series=conference.series.slug,
+    )
+    assert scans(queries_of(client, path)) == set(), path
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans are PostgreSQL's")
+def test_the_home_pages_timeline_uses_indexes_at_ten_thousand_conferences(client, ten_thousand_conferences):
+    """The home page's other lists read whole tables; its timeline reads a few rows of an index."""
+    timeline = [query for query in queries_of(client, "/en/") if "LATERAL" in query["sql"]]
+    assert len(timeline) == 1
+    assert scans(timeline) == set()
+
+
+def scans(queries):
+    """The large tables the plans of these queries read sequentially."""
     scanned = set()
     with connection.cursor() as cursor:
-        for query in queries_of(client, path):
+        for query in queries:
             sql = query["sql"].lstrip().upper()
             # Counting a whole table (the paginator's total) reads every row whatever the plan.
-            if not sql.startswith("SELECT") or (sql.startswith("SELECT COUNT(*)") and " WHERE " not in sql):
+            if not sql.lstrip("(").startswith("SELECT") or (sql.startswith("SELECT COUNT(*)") and " WHERE " not in sql):
                 continue
             cursor.execute(f"EXPLAIN (FORMAT JSON) {query['sql']}")
             plan = cursor.fetchone()[0]
             plan = json.loads(plan) if isinstance(plan, str) else plan
             sequential_scans(plan[0]["Plan"], scanned)
-    assert scanned == set(), f"{path} scans {scanned}"
+    return scanned

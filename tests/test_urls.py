@@ -17,6 +17,8 @@ EXAMPLES = {
     "conferences:topic": ({"slug": "terrorism"}, "topics/terrorism/"),
     "conferences:source_list": ({}, "sources/"),
     "conferences:search": ({}, "search/"),
+    "conferences:series_list": ({}, "series/"),
+    "conferences:series": ({"slug": "cissa-conferences"}, "series/cissa-conferences/"),
     "conferences:source": (
         {"slug": "seed-000-espacemanager-cissa-20-closing"},
         "sources/seed-000-espacemanager-cissa-20-closing/",
