@@ -18,7 +18,7 @@ What it costs stays the same whatever the number of conferences:
   In a month, the conferences known to the day come first, then those known only to it.
 
 templates/includes/timeline.html draws each year as a list, laid out on twelve month
-columns by classes (tl-s8 tl-e9: from August to September; static/css/timeline.css). Each
+columns by classes (tl-s8 tl-e9: from August to September; the Timeline section of static/css/site.css). Each
 entry says its dates in words, so the list is its own text equivalent; the grid's columns
 follow the page's direction, so time runs right to left in Arabic.
 """
