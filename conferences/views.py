@@ -7,9 +7,9 @@ of a page, in one query each), so each page runs a fixed number of SQL queries.
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -42,6 +42,8 @@ from .search.query import Query
 from .templatetags.partial_dates import MONTH_NAMES
 
 PAGE_SIZE = 20
+# How many countries, organizations and topics the home page offers as ways in.
+WAYS_IN_COUNT = 12
 FILTER_CHOICES_SECONDS = 3600
 
 # Headings of the country groups on a conference page, in the order they are shown.
@@ -69,6 +71,34 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+def busiest(queryset, rows, key, count=None, limit=WAYS_IN_COUNT):
+    """The `limit` records of `queryset` with the most `rows` pointing at them through `key`,
+    as `conference_count` (Count("*") unless told); those with none are left out."""
+    counted = rows.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(n=count or Count("*")).values("n")
+    return (
+        queryset.annotate(conference_count=Coalesce(Subquery(counted), 0))
+        .filter(conference_count__gt=0)
+        .order_by("-conference_count", "name")[:limit]
+    )
+
+
+def home_summary():
+    """What the home page counts over every conference: the timeline's counts by month (which
+    give the total and the years too) and the busiest ways in. Whole-table aggregates: the
+    home page keeps them for the data's version (state.remember)."""
+    return {
+        "counts": timeline.bucket_counts(Conference.objects.all()),
+        "ways_in": {
+            "countries": list(busiest(Country.objects.all(), Conference.objects.all(), "host_country")),
+            "organizations": list(busiest(
+                Organization.objects.all(), ConferenceOrganization.objects.all(), "organization",
+                Count("conference", distinct=True),
+            )),
+            "topics": list(busiest(Topic.objects.all(), Conference.topics.through.objects.all(), "topic")),
+        },
+    }
+
+
 class HomeView(PublicViewMixin, TemplateView):
     template_name = "conferences/home.html"
     latest_count = 10
@@ -90,59 +120,42 @@ class HomeView(PublicViewMixin, TemplateView):
         conferences = Conference.objects.public().newest_first()
         context["conferences"] = conferences[: self.latest_count]
         # One aggregate gives the total, the year list and the timeline's counts.
-        counts = timeline.bucket_counts(Conference.objects.all())
+        summary = state.remember(self.request, "home-summary", home_summary)
+        counts = summary["counts"]
         context["conference_total"] = sum(counts.values())
         context["years"] = timeline.year_counts(counts)
         context["timeline"] = timeline.build(
             Conference.objects.all(), counts, self.timeline_years, self.timeline_per_month, timeline.ListLinks()
         )
-        context["countries"] = (
-            Country.objects.annotate(conference_count=Count("hosted_conferences", distinct=True))
-            .filter(conference_count__gt=0)
-            .order_by("-conference_count", "name")
-        )
-        context["organizations"] = (
-            Organization.objects.annotate(conference_count=Count("conference_roles", distinct=True))
-            .filter(conference_count__gt=0)
-            .order_by("-conference_count", "name")[:12]
-        )
-        context["topics"] = (
-            Topic.objects.annotate(conference_count=Count("conferences", distinct=True))
-            .filter(conference_count__gt=0)
-            .order_by("-conference_count", "name")
-        )
+        context.update(summary["ways_in"])
         return context
 
 
 def filter_choices(request):
-    """The options of the list's filters, computed once per data version and language.
+    """The options of the list's filters, kept for the data's version and language
+    (state.remember): they read whole tables (every host country, organization, year)."""
+    return state.remember(request, "conference-filter-choices", compute_filter_choices, FILTER_CHOICES_SECONDS)
 
-    They read whole tables (every host country, organization, year); the cache keeps that off
-    each request, and an edit, which moves the site version on, renews them at once.
-    """
-    key = f"conference-filter-choices:{state.current(request).version}:{get_language()}"
-    choices = cache.get(key)
-    if choices is None:
-        # Only the columns the options show: thousands of rows must stay cheap.
-        choices = {
-            "country": [("", gettext("All countries"))] + [
-                (code.lower(), name)
-                for code, name in Country.objects.filter(pk__in=Conference.objects.values("host_country"))
-                .order_by("name")
-                .values_list("code", "name")
-            ],
-            "year": [("", gettext("All years"))] + [
-                (str(day.year), str(day.year)) for day in Conference.objects.dates("start_date", "year", order="DESC")
-            ],
-            "organization": [("", gettext("All organizations"))] + list(
-                Organization.objects.filter(pk__in=ConferenceOrganization.objects.values("organization"))
-                .order_by("name")
-                .values_list("slug", "name")
-            ),
-            "topic": [("", gettext("All topics"))] + list(Topic.objects.order_by("name").values_list("slug", "name")),
-        }
-        cache.set(key, choices, FILTER_CHOICES_SECONDS)
-    return choices
+
+def compute_filter_choices():
+    # Only the columns the options show: thousands of rows must stay cheap.
+    return {
+        "country": [("", gettext("All countries"))] + [
+            (code.lower(), name)
+            for code, name in Country.objects.filter(pk__in=Conference.objects.values("host_country"))
+            .order_by("name")
+            .values_list("code", "name")
+        ],
+        "year": [("", gettext("All years"))] + [
+            (str(day.year), str(day.year)) for day in Conference.objects.dates("start_date", "year", order="DESC")
+        ],
+        "organization": [("", gettext("All organizations"))] + list(
+            Organization.objects.filter(pk__in=ConferenceOrganization.objects.values("organization"))
+            .order_by("name")
+            .values_list("slug", "name")
+        ),
+        "topic": [("", gettext("All topics"))] + list(Topic.objects.order_by("name").values_list("slug", "name")),
+    }
 
 
 class ConferenceFilterForm(forms.Form):

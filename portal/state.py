@@ -5,14 +5,18 @@
 - Each public request reads it once (`current(request)`): the page cache keys on the
   version, and Last-Modified is its `changed_at`. Reading it from the database, not from
   a per-process cache, is what makes an edit visible at once in every worker.
+- `remember()` keeps a summary that reads whole tables (counts for the home page, the list's
+  filter options) in the cache for the current version, so it is never older than the data.
 """
 
 import datetime
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from portal.models import SiteState, TrackedModel
 
@@ -44,6 +48,16 @@ def current(request=None):
     if request is not None:
         request._site_state = state
     return state
+
+
+def remember(request, name, compute, seconds=3600):
+    """compute(), kept in the cache for this version of the data and this language."""
+    key = f"{name}:{current(request).version}:{get_language()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
 
 
 def bump():
