@@ -17,6 +17,7 @@ import datetime
 import gzip
 import re
 import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -51,7 +52,7 @@ def pages(country):
         ("conference page", f"/en/conferences/{CONFERENCE}/"),
         ("country page", f"/en/countries/{country}/"),
         ("search", "/en/search/?q=Hamza"),
-        ("API detail", f"/api/v1/conferences/{CONFERENCE}"),
+        ("API detail", f"/api/v1/conferences/{CONFERENCE}/"),
     ]
 
 
@@ -82,7 +83,23 @@ def prepare(conferences, reuse):
     return figures, country
 
 
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def answers_200(url):
+    """A redirect would be measured instead of the page: refuse to measure anything but a 200."""
+    try:
+        status = urllib.request.build_opener(NoRedirects).open(url, timeout=30).status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    if status != 200:
+        raise SystemExit(f"{url} answers {status}, not 200: fix the path before measuring it.")
+
+
 def measure(base, path, seconds, runs, warm):
+    answers_200(base + path)
     if warm:
         # A short run, not counted, so every worker has the page (local memory is per worker).
         wrk(base + path, 1, headers=HEADERS)
