@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from participants.admin import RECORD_FIELDSET
 from portal.admin import (
     PortalAdmin,
-    PortalPlainTabularInline,
     PortalStackedInline,
     PortalTabularInline,
     public_page,
@@ -239,18 +238,6 @@ class ConferenceOrganizationInline(PortalTabularInline):
     show_change_link = True
 
 
-class TopicLinkInline(PortalPlainTabularInline):
-    model = Conference.topics.through
-    fields = ("topic",)
-    autocomplete_fields = ("topic",)
-    verbose_name = _("topic")
-    verbose_name_plural = _("topics")
-
-    def get_formset(self, request, obj=None, **kwargs):
-        # The link table is Django's own, with an untranslated label: give its column ours.
-        return super().get_formset(request, obj, labels={"topic": _("topic")}, **kwargs)
-
-
 @admin.register(Conference)
 class ConferenceAdmin(PortalAdmin):
     list_display = ("short_name_ar", "short_name_en", "start_date", "host_country", "status", "updated_at")
@@ -267,7 +254,9 @@ class ConferenceAdmin(PortalAdmin):
         "theme_ar", "theme_en", "series__name_ar", "series__name_en",
         "host_country__name_ar", "host_country__name_en",
     )
-    autocomplete_fields = ("series", "host_country")
+    # Topics are the form's own field, not an inline of the link table: saving them goes
+    # through topics.set(), which the history records (m2m_fields in translation.py).
+    autocomplete_fields = ("series", "host_country", "topics")
     prepopulated_fields = {"slug": ("short_name_en",)}
     fieldsets = (
         (None, {"fields": ("slug", "name", "short_name", "series", "edition", "status")}),
@@ -275,7 +264,7 @@ class ConferenceAdmin(PortalAdmin):
             _("Dates and place"),
             {"fields": (("start_date", "start_precision"), ("end_date", "end_precision"), "city", "host_country")},
         ),
-        (_("Description"), {"fields": ("theme", "summary", "outcomes")}),
+        (_("Description"), {"fields": ("theme", "summary", "outcomes", "topics")}),
         RECORD_FIELDSET,
     )
     readonly_fields = READONLY_RECORD
@@ -283,7 +272,6 @@ class ConferenceAdmin(PortalAdmin):
         ParticipationInline,
         AttendanceInline,
         ConferenceOrganizationInline,
-        TopicLinkInline,
         ConferenceCitationInline,
     ]
 

@@ -66,7 +66,9 @@ class CitationTranslationOptions(TranslationOptions):
 
 # History is registered after translation, so the history tables hold both languages.
 for model in (
-    Topic, Series, Conference, ConferenceOrganization, Participation, Attendance,
+    Topic, Series, ConferenceOrganization, Participation, Attendance,
     SourceReport, Citation,
 ):
     simple_history.register(model, app="conferences")
+# A conference's topics are a plain many-to-many: their changes are kept with it.
+simple_history.register(Conference, app="conferences", m2m_fields=["topics"])

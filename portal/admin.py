@@ -354,10 +354,6 @@ class PortalStackedInline(VersionLockInlineMixin, BilingualWidgetsMixin, Transla
     extra = 0
 
 
-class PortalPlainTabularInline(VersionLockInlineMixin, BilingualWidgetsMixin, admin.TabularInline):
-    extra = 0
-
-
 def public_page(url_of):
     """A ModelAdmin.view_on_site for a record shown on another record's page.
 
