@@ -10,7 +10,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -429,6 +429,12 @@ class SourceDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
         )
 
 
+SEARCH_DESCRIPTION = _(
+    "Search the security and intelligence conferences in Africa on record, and the people, organizations, "
+    "countries, topics and sources behind them, in Arabic or English."
+)
+
+
 class SearchView(PublicViewMixin, TemplateView):
     """Search conferences, people, organizations, countries, topics and sources in both languages.
 
@@ -443,6 +449,11 @@ class SearchView(PublicViewMixin, TemplateView):
         parameters = self.request.GET
         context["results"] = search_display.search(
             Query.parse(parameters.get("q", "")), parameters.get("kind", ""), get_language(), parameters.get("page")
+        )
+        query = context["results"].query.text
+        context["page_meta"] = PageMeta(
+            gettext("Search: %(query)s") % {"query": query} if query else pgettext("page heading", "Search"),
+            SEARCH_DESCRIPTION,
         )
         return context
 

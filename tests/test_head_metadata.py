@@ -10,9 +10,9 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
-from conferences.models import Conference, SourceReport, Topic
+from conferences.models import Conference, Series, SourceReport, Topic
 from organizations.models import Organization
 from participants.models import Country, Person
 from portal.models import has_arabic
@@ -57,6 +57,9 @@ PAGES = [
     ("organizations:detail", {"slug": "cissa"}, "website", lambda: str(Organization.objects.get(slug="cissa"))),
     # No description in either language: the page describes itself in a sentence of its own.
     ("organizations:detail", {"slug": "dged"}, "website", lambda: str(Organization.objects.get(slug="dged"))),
+    ("conferences:search", {}, "website", lambda: pgettext("page heading", "Search")),
+    ("conferences:series_list", {}, "website", lambda: pgettext("plural", "Series")),
+    ("conferences:series", {"slug": "cissa-conferences"}, "website", record_title(Series, slug="cissa-conferences")),
 ]
 
 
@@ -209,3 +212,9 @@ def test_a_conference_preview_is_an_article_with_its_last_update(client):
     assert html.one("article:modified_time") == conference.updated_at.isoformat()
     # Lists are websites, and carry no article dates.
     assert "article:modified_time" not in head(client, "conferences:list", "en").meta
+
+
+def test_a_search_names_its_words_in_the_preview(client):
+    html = head(client, "conferences:search", "en", query="?q=CISSA")
+    assert html.one("og:title") == "Search: CISSA"
+    assert html.one("description").startswith("Search the security and intelligence conferences")
