@@ -107,6 +107,19 @@ class PortalModelForm(forms.ModelForm):
         elif self.instance.pk is not None and VERSION_FIELD in self.fields:
             self.fields[VERSION_FIELD].required = True
             self.initial[VERSION_FIELD] = self._version_when_opened()
+        self._show_old_links()
+
+    def _show_old_links(self):
+        """A revert form shows the old version's many-to-many links (a conference's topics) too.
+
+        The rebuilt instance would read its links from the database as they are now; the
+        historical record kept them as they were.
+        """
+        record = getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        for field in getattr(record, "_history_m2m_fields", ()):
+            if field.name in self.fields:
+                target = f"{field.m2m_reverse_field_name()}_id"
+                self.initial[field.name] = [getattr(row, target) for row in getattr(record, field.name).all()]
 
     def _version_when_opened(self):
         if getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None) is not None:

@@ -221,6 +221,7 @@ def test_history_shows_the_change_and_reverts_it(editor_client, conference):
 
 def test_history_keeps_a_change_of_topics(editor_client, conference):
     piracy = Topic.objects.create(slug="piracy", name_ar="القرصنة", name_en="Piracy")
+    topics_before = list(conference.topics.all())
     data = open_form(editor_client, conference)
     data["topics"] = [*data["topics"], str(piracy.pk)]
     assert save(editor_client, conference, data).status_code == 302
@@ -230,6 +231,15 @@ def test_history_keeps_a_change_of_topics(editor_client, conference):
     assertContains(history, "<strong>Topics:</strong>")
     assertContains(history, "Piracy")
     assert conference.history.latest("history_date").topics.filter(topic=piracy).exists()
+
+    # Reverting to the version before brings the old topics back.
+    before = conference.history.order_by("-history_date", "-history_id")[1]
+    revert_url = reverse("admin:conferences_conference_simple_history", args=[conference.pk, before.history_id])
+    revert_data = form_data(editor_client.get(revert_url))
+    assert str(piracy.pk) not in revert_data["topics"]
+    assert editor_client.post(revert_url, revert_data).status_code == 302
+    assert piracy not in conference.topics.all()
+    assert conference.topics.count() == len(topics_before)
 
 
 # --- Rights ----------------------------------------------------------------------------------
