@@ -4,6 +4,7 @@ Every relation a template touches is loaded in `get_queryset()` (or, for the sid
 of a page, in one query each), so each page runs a fixed number of SQL queries.
 """
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django import forms
@@ -17,7 +18,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from organizations.models import Organization
 from participants.models import Country
 from portal import state, structured_data
-from portal.forms import PlainSelect
+from portal.forms import PlainSelect, render_options
 from portal.permalinks import SlugHistoryMixin
 from portal.structured_data import PageMeta, text_in
 from portal.views import PublicViewMixin, References, related_count
@@ -138,8 +139,9 @@ def filter_choices(request):
 
 
 def compute_filter_choices():
-    # Only the columns the options show: thousands of rows must stay cheap.
-    return {
+    """{field: (choices, the <option>s drawn)}. Only the columns the options show: thousands of
+    rows must stay cheap, and so must drawing them, once per version rather than per request."""
+    choices = {
         "country": [("", gettext("All countries"))] + [
             (code.lower(), name)
             for code, name in Country.objects.filter(pk__in=Conference.objects.values("host_country"))
@@ -156,6 +158,7 @@ def compute_filter_choices():
         ),
         "topic": [("", gettext("All topics"))] + list(Topic.objects.order_by("name").values_list("slug", "name")),
     }
+    return {name: (options, render_options(options)) for name, options in choices.items()}
 
 
 class ConferenceFilterForm(forms.Form):
@@ -170,8 +173,10 @@ class ConferenceFilterForm(forms.Form):
 
     def __init__(self, data=None, request=None):
         super().__init__(data)
-        for name, choices in filter_choices(request).items():
-            self.fields[name].choices = choices
+        for name, (choices, options_html) in filter_choices(request).items():
+            # A callable: the choices are only read to check a value the reader sent.
+            self.fields[name].choices = partial(list, choices)
+            self.fields[name].widget.options_html = options_html
         self.fields["status"].choices = [("", _("Any status")), *ConferenceStatus.choices]
         self.fields["month"].choices = [("", _("All months")), *((str(n), name) for n, name in MONTH_NAMES.items())]
 
