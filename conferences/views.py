@@ -9,8 +9,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Prefetch
 from django.utils.translation import get_language, gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -72,12 +71,11 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def busiest(queryset, rows, key, count=None, limit=WAYS_IN_COUNT):
-    """The `limit` records of `queryset` with the most `rows` pointing at them through `key`,
-    as `conference_count` (Count("*") unless told); those with none are left out."""
-    counted = rows.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(n=count or Count("*")).values("n")
+def busiest(queryset, related_name, limit=WAYS_IN_COUNT):
+    """The `limit` records of `queryset` with the most conferences through `related_name`, as
+    `conference_count`, counted on the link's index (related_count); those with none are left out."""
     return (
-        queryset.annotate(conference_count=Coalesce(Subquery(counted), 0))
+        queryset.annotate(conference_count=related_count(queryset.model, related_name))
         .filter(conference_count__gt=0)
         .order_by("-conference_count", "name")[:limit]
     )
@@ -90,12 +88,10 @@ def home_summary():
     return {
         "counts": timeline.bucket_counts(Conference.objects.all()),
         "ways_in": {
-            "countries": list(busiest(Country.objects.all(), Conference.objects.all(), "host_country")),
-            "organizations": list(busiest(
-                Organization.objects.all(), ConferenceOrganization.objects.all(), "organization",
-                Count("conference", distinct=True),
-            )),
-            "topics": list(busiest(Topic.objects.all(), Conference.topics.through.objects.all(), "topic")),
+            "countries": list(busiest(Country.objects.all(), "hosted_conferences")),
+            # One row per organization and conference (conference_organization_unique).
+            "organizations": list(busiest(Organization.objects.all(), "conference_roles")),
+            "topics": list(busiest(Topic.objects.all(), "conferences")),
         },
     }
 
