@@ -30,7 +30,7 @@ from .models import (
 )
 
 READONLY_RECORD = ("created_at", "updated_at", "version")
-CITATION_TEXT_FIELDS = ("excerpt", "claim", "stance", "attributed_to", "note")
+CITATION_TEXT_FIELDS = ("quote_language", "excerpt", "original", "claim", "stance", "attributed_to", "note")
 CONFERENCE_SEARCH = ("conference__slug", "conference__short_name_ar", "conference__short_name_en")
 
 
@@ -262,9 +262,14 @@ class ConferenceAdmin(PortalAdmin):
         (None, {"fields": ("slug", "name", "short_name", "series", "edition", "status")}),
         (
             _("Dates and place"),
-            {"fields": (("start_date", "start_precision"), ("end_date", "end_precision"), "city", "host_country")},
+            {
+                "fields": (
+                    ("start_date", "start_precision"), ("end_date", "end_precision"), "preparations", "city",
+                    "host_country", "country_count",
+                )
+            },
         ),
-        (_("Description"), {"fields": ("theme", "summary", "outcomes", "topics")}),
+        (_("Description"), {"fields": ("theme", "summary", "background", "outcomes", "topics")}),
         RECORD_FIELDSET,
     )
     readonly_fields = READONLY_RECORD

@@ -105,6 +105,10 @@ class ConferenceStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
 
 
+# A report published after such a conference began says it was held (Conference.clean).
+NOT_YET_HELD = (ConferenceStatus.ANNOUNCED, ConferenceStatus.PLANNED)
+
+
 CARD_FIELDS = (
     "slug", "name", "name_ar", "name_en", "status", "start_date", "start_precision", "end_date", "end_precision",
     "city", "city_ar", "city_en", "host_country__code", "host_country__name",
@@ -130,9 +134,10 @@ class ConferenceQuerySet(models.QuerySet):
         queryset = self.filter(start_precision__in=[DatePrecision.DAY, DatePrecision.MONTH])
         if year is None:
             return queryset.filter(start_date__month=month)
-        first = datetime.date(year, month, 1)
-        following = datetime.date(year + month // 12, month % 12 + 1, 1)
-        return queryset.filter(start_date__gte=first, start_date__lt=following)
+        queryset = queryset.filter(start_date__gte=datetime.date(year, month, 1))
+        if (year, month) == (datetime.MAXYEAR, 12):  # the month after it has no date
+            return queryset
+        return queryset.filter(start_date__lt=datetime.date(year + month // 12, month % 12 + 1, 1))
 
     def for_cards(self):
         """Only what a conference's card in a list shows (includes/card_conference.html), with
@@ -217,7 +222,19 @@ class Conference(TrackedModel):
         _("theme or slogan"), max_length=300, blank=True,
         help_text=_("Only as a source words it."),
     )
+    preparations = models.CharField(
+        _("preparatory meetings"), max_length=300, blank=True,
+        help_text=_("Meetings before the conference itself, as a source states them (experts' meetings …)."),
+    )
+    country_count = models.PositiveSmallIntegerField(
+        _("number of countries taking part"), null=True, blank=True,
+        help_text=_("Only when a source states the number; never counted from the list of countries."),
+    )
     summary = models.TextField(_("summary"), help_text=_("Our own words, not the article's."))
+    background = models.TextField(
+        _("background"), blank=True,
+        help_text=_("The context the sources give, in our own words; an opinion is attributed, never stated."),
+    )
     outcomes = models.TextField(_("outcomes"), blank=True)
     topics = models.ManyToManyField(
         "Topic", verbose_name=_("topics"), blank=True, related_name="conferences"
@@ -281,15 +298,41 @@ class Conference(TrackedModel):
         self.start_date = normalise_partial_date(self.start_date, self.start_precision)
         self.end_date = normalise_partial_date(self.end_date, self.end_precision)
         errors = check_bilingual(self, "name", "short_name", "summary")
-        errors.update(check_bilingual(self, "city", "theme", "outcomes", required=False))
+        errors.update(
+            check_bilingual(self, "city", "theme", "preparations", "background", "outcomes", required=False)
+        )
         errors.update(clean_partial_date(self.start_date, self.start_precision, "start_date"))
         errors.update(clean_partial_date(self.end_date, self.end_precision, "end_date"))
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("The end date cannot be before the start date.")
         if self.edition is not None and self.series_id is None:
             errors["edition"] = _("An edition number needs a series.")
+        if self.status in NOT_YET_HELD and self.pk is not None:
+            later = self.reported_after_start()
+            if later:
+                errors["status"] = _(
+                    "%(source)s, published after the conference began, is cited for it: it was held."
+                ) % {"source": later}
         if errors:
             raise ValidationError(errors)
+
+    def reported_after_start(self):
+        """A source cited for the conference (or for its countries, people or organizations) that was
+        published after the day it began, or None. Only days that are known are compared."""
+        if self.start_precision != DatePrecision.DAY:
+            return None
+        targets = (
+            models.Q(conference=self) | models.Q(participation__conference=self)
+            | models.Q(attendance__conference=self) | models.Q(conference_organization__conference=self)
+        )
+        return (
+            SourceReport.objects.filter(
+                published_precision=DatePrecision.DAY, published_on__gt=self.start_date,
+                pk__in=Citation.objects.filter(targets).values("source"),
+            )
+            .order_by("published_on")
+            .first()
+        )
 
 
 class OrganizationRole(models.TextChoices):
@@ -476,7 +519,10 @@ class SourceReport(TrackedModel):
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     title = models.CharField(_("title"), max_length=400)
-    outlet = models.CharField(_("outlet"), max_length=200)
+    outlet = models.CharField(
+        _("outlet"), max_length=200, blank=True,
+        help_text=_("As the source names itself (its site's name or domain); empty when no source states it."),
+    )
     author = models.CharField(_("author"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=SourceKind.choices)
     language = models.CharField(_("language"), max_length=5, choices=SourceLanguage.choices)
@@ -502,11 +548,11 @@ class SourceReport(TrackedModel):
             partial_date_constraint(
                 "published_on", "published_precision", "source_published_precision"
             ),
-            *bilingual_required_constraints("source", "title", "outlet", "summary"),
+            *bilingual_required_constraints("source", "title", "summary"),
         ]
 
     def __str__(self):
-        return f"{self.outlet}: {self.title}"
+        return f"{self.outlet}: {self.title}" if self.outlet else self.title
 
     def get_absolute_url(self):
         return cached_reverse("conferences:source", slug=self.slug)
@@ -521,13 +567,17 @@ class SourceReport(TrackedModel):
     def clean(self):
         super().clean()
         self.published_on = normalise_partial_date(self.published_on, self.published_precision)
-        errors = check_bilingual(self, "title", "outlet", "summary")
-        errors.update(check_bilingual(self, "author", required=False))
+        errors = check_bilingual(self, "title", "summary")
+        errors.update(check_bilingual(self, "outlet", "author", required=False))
         errors.update(
             clean_partial_date(self.published_on, self.published_precision, "published_on")
         )
         if errors:
             raise ValidationError(errors)
+
+
+# The languages of the portal's translated fields: a quotation in another language is kept as `original`.
+TRANSLATED_LANGUAGES = ["ar", "en"]
 
 
 class Fact(models.TextChoices):
@@ -538,6 +588,9 @@ class Fact(models.TextChoices):
     CONFERENCE_THEME = "conference-theme", _("conference theme")
     CONFERENCE_TOPICS = "conference-topics", _("conference topics")
     CONFERENCE_OUTCOMES = "conference-outcomes", _("conference outcomes")
+    CONFERENCE_PREPARATIONS = "conference-preparations", _("preparatory meetings")
+    CONFERENCE_COUNTRY_COUNT = "conference-country-count", _("number of countries taking part")
+    CONFERENCE_BACKGROUND = "conference-background", _("background")
     CONFERENCE_ORGANIZATION = "conference-organization", _("organization's role")
     PARTICIPATION = "participation", _("country's participation")
     ATTENDANCE = "attendance", _("person's attendance")
@@ -547,7 +600,8 @@ class Fact(models.TextChoices):
 
 CONFERENCE_FACTS = [
     Fact.CONFERENCE_DATES, Fact.CONFERENCE_PLACE, Fact.CONFERENCE_NAME, Fact.CONFERENCE_STATUS,
-    Fact.CONFERENCE_THEME, Fact.CONFERENCE_TOPICS, Fact.CONFERENCE_OUTCOMES,
+    Fact.CONFERENCE_THEME, Fact.CONFERENCE_TOPICS, Fact.CONFERENCE_OUTCOMES, Fact.CONFERENCE_PREPARATIONS,
+    Fact.CONFERENCE_COUNTRY_COUNT, Fact.CONFERENCE_BACKGROUND,
 ]
 TARGET_FIELDS = ["conference", "conference_organization", "participation", "attendance",
                  "position", "organization"]
@@ -623,7 +677,18 @@ class Citation(TrackedModel):
     )
     excerpt = models.TextField(
         _("excerpt"),
-        help_text=_("A short quotation from the source, in Arabic, with its English translation."),
+        help_text=_(
+            "A short quotation from the source, word for word in its own language, and our translation into the "
+            "other; mark any change to the quoted words with […] or [sic]."
+        ),
+    )
+    quote_language = models.CharField(
+        _("language of the quotation"), max_length=5, choices=SourceLanguage.choices, default=SourceLanguage.ARABIC,
+        help_text=_("The language the source's own words are in. The excerpt in any other language is our translation."),
+    )
+    original = models.TextField(
+        _("quotation in its own language"), blank=True,
+        help_text=_("The source's own words when they are neither Arabic nor English; both excerpts are then ours."),
     )
     claim = models.CharField(
         _("what the source says"), max_length=300, blank=True,
@@ -653,6 +718,14 @@ class Citation(TrackedModel):
                     "A citation backs exactly one record, of the kind its fact names."
                 ),
             ),
+            models.CheckConstraint(
+                condition=(models.Q(quote_language__in=TRANSLATED_LANGUAGES) & models.Q(original=""))
+                | (~models.Q(quote_language__in=TRANSLATED_LANGUAGES) & ~models.Q(original="")),
+                name="citation_original_only_for_other_languages",
+                violation_error_message=_(
+                    "Give the quotation in its own language exactly when it is neither Arabic nor English."
+                ),
+            ),
             *bilingual_required_constraints("citation", "excerpt"),
         ]
 
@@ -667,13 +740,60 @@ class Citation(TrackedModel):
         return getattr(self, FACT_TARGET.get(self.fact, "conference"), None)
 
     @property
+    def backed_conference(self):
+        """The conference this citation speaks of, directly or through one of its rows; None for a
+        position or an organization's founding."""
+        if self.conference_id:
+            return self.conference
+        for row in ("participation", "attendance", "conference_organization"):
+            if getattr(self, f"{row}_id"):
+                return getattr(self, row).conference
+        return None
+
+    @property
     def is_opinion(self):
         return bool(self.attributed_to)
+
+    @property
+    def identity(self):
+        """What the citation says: two citations equal in it say the same thing of different records."""
+        fields = ("fact", "source_id", "quote_language", "original", "stance")
+        translated = ("excerpt", "claim", "attributed_to", "note")
+        return tuple(getattr(self, name) for name in fields) + tuple(
+            getattr(self, f"{name}_{language}") for name in translated for language in TRANSLATED_LANGUAGES
+        )
+
+    @property
+    def quote_direction(self):
+        return "rtl" if self.quote_language == "ar" else "ltr"
+
+    @property
+    def quotation(self):
+        """The source's own words: the excerpt in the quotation's language, or the original."""
+        if self.quote_language in TRANSLATED_LANGUAGES:
+            return getattr(self, f"excerpt_{self.quote_language}")
+        return self.original
+
 
     def clean(self):
         super().clean()
         errors = check_bilingual(self, "excerpt")
         errors.update(check_bilingual(self, "claim", "attributed_to", "note", required=False))
+        if self.quote_language in TRANSLATED_LANGUAGES and self.original:
+            errors["original"] = _("Leave this empty: the excerpt in that language is the quotation itself.")
+        elif self.quote_language not in TRANSLATED_LANGUAGES and not (self.original or "").strip():
+            errors["original"] = _("Give the source's own words: neither excerpt is in the quotation's language.")
+        conference = self.backed_conference
+        if (
+            conference is not None and conference.status in NOT_YET_HELD and self.source_id
+            and conference.start_precision == DatePrecision.DAY
+            and self.source.published_precision == DatePrecision.DAY
+            and self.source.published_on > conference.start_date
+        ):
+            errors["source"] = _(
+                "This source was published after the conference began, which was then held: "
+                "mark the conference held first."
+            )
         expected = FACT_TARGET.get(self.fact)
         if expected:
             if getattr(self, f"{expected}_id") is None:

@@ -253,7 +253,11 @@ class CitationOut(Schema):
         description="For a fact about a country, person or organization at the conference: its ISO code or slug."
     )
     source: str = Field(description="The slug of the source (see `sources`).")
+    quote_language: Literal[tuple(SourceLanguage.values)] = Field(
+        description="The language of the source's own words; the excerpt in any other language is our translation."
+    )
     excerpt: Text
+    original: str = Field(description="The quotation in its own language when that is neither Arabic nor English.")
     claim: Text = Field(description="What the source says, when it differs or is disputed.")
     attributed_to: Text = Field(description="Whose view this is, when the source reports an opinion.")
     stance: Literal[tuple(Stance.values)]
@@ -307,7 +311,10 @@ class ConferenceOut(Schema):
     series: SeriesRef | None
     edition: int | None
     theme: Text
+    preparations: Text = Field(description="Meetings before the conference, as a source states them.")
+    country_count: int | None = Field(description="How many countries took part, when a source states the number.")
     summary: Text
+    background: Text
     outcomes: Text
     countries: list[CountryAtConference]
     people: list[PersonAtConference]
@@ -342,7 +349,9 @@ class ConferenceOut(Schema):
         return country_code(obj.host_country)
 
     resolve_theme = bilingual("theme")
+    resolve_preparations = bilingual("preparations")
     resolve_summary = bilingual("summary")
+    resolve_background = bilingual("background")
     resolve_outcomes = bilingual("outcomes")
 
     @staticmethod

@@ -27,7 +27,7 @@ class SeriesTranslationOptions(TranslationOptions):
 
 @register(Conference)
 class ConferenceTranslationOptions(TranslationOptions):
-    fields = ("name", "short_name", "city", "theme", "summary", "outcomes")
+    fields = ("name", "short_name", "city", "theme", "preparations", "summary", "background", "outcomes")
     required_languages = {
         "ar": ("name", "short_name", "summary"),
         "en": ("name", "short_name", "summary"),
@@ -53,8 +53,8 @@ class AttendanceTranslationOptions(TranslationOptions):
 class SourceReportTranslationOptions(TranslationOptions):
     fields = ("title", "outlet", "author", "summary")
     required_languages = {
-        "ar": ("title", "outlet", "summary"),
-        "en": ("title", "outlet", "summary"),
+        "ar": ("title", "summary"),
+        "en": ("title", "summary"),
     }
 
 

@@ -60,6 +60,14 @@ def cited():
     return Prefetch("citations", queryset=Citation.objects.select_related("source"))
 
 
+def shared(rows):
+    """When every row of a group has the same note and the same references (one report's list of
+    countries), they are said once, for the group: {"shared": the first row}, or {}."""
+    if len(rows) > 1 and len({(row.note, row.evidence.numbers) for row in rows}) == 1 and rows[0].evidence:
+        return {"shared": rows[0]}
+    return {}
+
+
 def role_order(choices):
     """Sort key for rows by the order of their role's choices (not alphabetically)."""
     rank = {value: index for index, value in enumerate(choices.values)}
@@ -250,8 +258,11 @@ class ConferenceDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
             "name": references.cite(by_fact.get(Fact.CONFERENCE_NAME, [])),
             "status": references.cite(by_fact.get(Fact.CONFERENCE_STATUS, [])),
             "dates": references.cite(by_fact.get(Fact.CONFERENCE_DATES, [])),
+            "preparations": references.cite(by_fact.get(Fact.CONFERENCE_PREPARATIONS, [])),
             "place": references.cite(by_fact.get(Fact.CONFERENCE_PLACE, [])),
+            "country_count": references.cite(by_fact.get(Fact.CONFERENCE_COUNTRY_COUNT, [])),
             "theme": references.cite(by_fact.get(Fact.CONFERENCE_THEME, [])),
+            "background": references.cite(by_fact.get(Fact.CONFERENCE_BACKGROUND, [])),
             "topics": references.cite(by_fact.get(Fact.CONFERENCE_TOPICS, [])),
         }
         organization_roles = sorted(conference.organization_roles.all(), key=role_order(OrganizationRole))
@@ -265,7 +276,7 @@ class ConferenceDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
             for row in rows:
                 row.evidence = references.cite(row.citations.all())
             if rows:
-                participation_groups.append({"role": role, "heading": heading, "rows": rows})
+                participation_groups.append({"role": role, "heading": heading, "rows": rows, **shared(rows)})
 
         attendances = sorted(conference.attendances.all(), key=role_order(AttendanceRole))
         for row in attendances:

@@ -13,6 +13,8 @@ from portal.models import (
 )
 from portal.permalinks import cached_reverse, get_by_slug, short_url, with_slug
 
+from .ranks import english_rank
+
 
 class Region(models.TextChoices):
     NORTH_AFRICA = "north-africa", _("North Africa")
@@ -130,6 +132,11 @@ class Person(TrackedModel):
         super().clean()
         errors = check_bilingual(self, "name")
         errors.update(check_bilingual(self, "rank", "description", required=False))
+        expected = english_rank(self.rank_ar or "")
+        if expected and (self.rank_en or "").strip() != expected:
+            errors["rank_en"] = _("In English the portal writes this rank as “%(rank)s”.") % {
+                "rank": expected
+            }
         if errors:
             raise ValidationError(errors)
 

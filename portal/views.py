@@ -140,24 +140,40 @@ class Evidence:
     def is_disputed(self):
         return bool(self.disputes)
 
+    @property
+    def numbers(self):
+        """What the fact shows, as a value: two rows with equal numbers point to the same references."""
+        return tuple(citation.ref_number for citation in self.supports + self.opinions + self.disputes)
+
 
 class References:
     """The numbered references of one page, [1], [2] … in the order the page cites them.
 
     Call `cite()` for each fact in the order the template shows the facts; the list at the
     end of the page is `references.citations`, each with its `ref_number`.
+
+    Citations that say the same thing (the same source, words, stance and note: one report's
+    list backing each of its countries) share one number, and the list shows them once. Only
+    the first to be cited carries the `anchor` the list links back to.
     """
 
     def __init__(self):
         self.citations = []
+        self._numbers = {}
 
     def cite(self, citations):
         evidence = Evidence(citations)
         # Number in the order the fact shows them: plain support, then opinions, then disputes.
         for citation in evidence.supports + evidence.opinions + evidence.disputes:
-            if getattr(citation, "ref_number", None) is None:
+            if getattr(citation, "ref_number", None) is not None:
+                continue
+            key = citation.identity
+            number = self._numbers.get(key)
+            if number is None:
                 self.citations.append(citation)
-                citation.ref_number = len(self.citations)
+                number = self._numbers[key] = len(self.citations)
+                citation.anchor = f"cite-{number}"
+            citation.ref_number = number
         return evidence
 
     def __bool__(self):

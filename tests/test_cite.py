@@ -216,7 +216,7 @@ DETAIL_PAGES = [
     ("conferences:detail", {"slug": CISSA_20}, "/c/"),
     ("participants:person", {"slug": "hussein-al-ayeb"}, "/p/"),
     ("organizations:detail", {"slug": "cissa"}, "/o/"),
-    ("conferences:source", {"slug": "seed-000-espacemanager-cissa-20-closing"}, "/s/"),
+    ("conferences:source", {"slug": "espacemanager-cissa-20-closing"}, "/s/"),
     ("conferences:topic", {"slug": "terrorism"}, "/t/"),
     ("participants:country", {"code": "ly"}, "/k/"),
 ]

@@ -80,11 +80,11 @@ def invalid_cases():
             summary_ar="ملخص", summary_en="Summary", kind="news", language="ar", published_precision="month",
         ),
         "citation backing the wrong kind of record": lambda: Citation(
-            key="wrong-target", source=SourceReport.objects.get(slug="seed-000-espacemanager-cissa-20-closing"),
+            key="wrong-target", source=SourceReport.objects.get(slug="espacemanager-cissa-20-closing"),
             fact="participation", conference=cissa20(), excerpt_ar="نص", excerpt_en="text",
         ),
         "citation backing two records": lambda: Citation(
-            key="two-targets", source=SourceReport.objects.get(slug="seed-000-espacemanager-cissa-20-closing"),
+            key="two-targets", source=SourceReport.objects.get(slug="espacemanager-cissa-20-closing"),
             fact="conference-dates", conference=cissa20(),
             organization=Organization.objects.get(slug="cissa"), excerpt_ar="نص", excerpt_en="text",
         ),

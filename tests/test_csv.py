@@ -81,9 +81,9 @@ def test_the_participations_as_csv(client):
 
 
 def test_the_participations_csv_takes_the_conference_filters(client):
-    _columns, rows = download(client, PARTICIPATIONS_CSV, status="announced")
+    _columns, rows = download(client, PARTICIPATIONS_CSV, country="ly", year=2026)
     assert {row["conference"] for row in rows} == {"benghazi-chiefs-of-staff-2026"}
-    assert len(rows) == Participation.objects.filter(conference__status="announced").count()
+    assert len(rows) == Participation.objects.filter(conference__slug="benghazi-chiefs-of-staff-2026").count()
 
 
 def test_a_bad_filter_is_refused_with_400(client):

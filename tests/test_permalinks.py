@@ -284,3 +284,26 @@ def test_choice_labels_are_translated_in_the_reader_s_language():
         assert participation.get_role_display() == "host"
     with translation.override("ar"):
         assert participation.get_role_display() == translation.gettext("host") != "host"
+
+
+def test_the_reports_earlier_addresses_still_answer_after_their_slugs_lost_the_prefix(client):
+    """A database loaded before the reports' slugs were renamed: the migration renames them, keeps the
+    old addresses answering, and lets the seed loader go on recognising the rows it wrote."""
+    import importlib
+    import json
+
+    from django.apps import apps as registry
+
+    from conferences.models import SeedRecord, SourceReport
+
+    migration = importlib.import_module("conferences.migrations.0008_readable_source_addresses")
+    source = SourceReport.objects.get(slug="espacemanager-cissa-20-closing")
+    SourceReport.objects.filter(pk=source.pk).update(slug="seed-000-espacemanager-cissa-20-closing")
+    SeedRecord.objects.filter(model="conferences.sourcereport", key=json.dumps(["espacemanager-cissa-20-closing"])).update(
+        key=json.dumps(["seed-000-espacemanager-cissa-20-closing"])
+    )
+    migration.forwards(registry, None)
+    assert SourceReport.objects.get(pk=source.pk).slug == "espacemanager-cissa-20-closing"
+    assert SeedRecord.objects.filter(key=json.dumps(["espacemanager-cissa-20-closing"])).exists()
+    response = client.get("/en/sources/seed-000-espacemanager-cissa-20-closing/")
+    assert (response.status_code, response["Location"]) == (301, "/en/sources/espacemanager-cissa-20-closing/")

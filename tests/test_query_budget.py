@@ -58,7 +58,7 @@ def seed_addresses():
     return addresses(
         Conference.objects.get(slug="cissa-20-benghazi-2025"), Country.objects.get(code="LY"),
         Organization.objects.get(slug="cissa"), Person.objects.get(slug="hussein-al-ayeb"),
-        Topic.objects.get(slug="terrorism"), SourceReport.objects.get(slug="seed-000-espacemanager-cissa-20-closing"),
+        Topic.objects.get(slug="terrorism"), SourceReport.objects.get(slug="espacemanager-cissa-20-closing"),
         Series.objects.get(slug="cissa-conferences"),
     )
 

@@ -20,8 +20,8 @@ EXAMPLES = {
     "conferences:series_list": ({}, "series/"),
     "conferences:series": ({"slug": "cissa-conferences"}, "series/cissa-conferences/"),
     "conferences:source": (
-        {"slug": "seed-000-espacemanager-cissa-20-closing"},
-        "sources/seed-000-espacemanager-cissa-20-closing/",
+        {"slug": "espacemanager-cissa-20-closing"},
+        "sources/espacemanager-cissa-20-closing/",
     ),
     "participants:country_list": ({}, "countries/"),
     "participants:country": ({"code": "ly"}, "countries/ly/"),
@@ -80,8 +80,8 @@ def test_models_link_to_their_pages(db):
         assert Person.objects.get(slug="khaled-haftar").get_absolute_url() == "/en/people/khaled-haftar/"
         assert Organization.objects.get(slug="cissa").get_absolute_url() == "/en/organizations/cissa/"
         assert Topic.objects.get(slug="terrorism").get_absolute_url() == "/en/topics/terrorism/"
-        source = SourceReport.objects.get(slug="seed-000-espacemanager-cissa-20-closing")
-        assert source.get_absolute_url() == "/en/sources/seed-000-espacemanager-cissa-20-closing/"
+        source = SourceReport.objects.get(slug="espacemanager-cissa-20-closing")
+        assert source.get_absolute_url() == "/en/sources/espacemanager-cissa-20-closing/"
 
 
 # --- The root picks a language ---------------------------------------------------------------------

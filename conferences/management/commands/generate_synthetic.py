@@ -207,12 +207,13 @@ class Generator:
 
         conference_ids = [conference.pk for conference in conferences]
         source_of = {conference.pk: self.sources[i].pk for i, conference in enumerate(conferences)}
-        columns = ["key", "source", "fact", "conference", "participation", "attendance", "excerpt", "excerpt_ar",
-                   "excerpt_en", "claim", "stance", "attributed_to", "note", "created_at", "updated_at", "version"]
+        columns = ["key", "source", "fact", "conference", "participation", "attendance", "quote_language", "excerpt",
+                   "excerpt_ar", "excerpt_en", "original", "claim", "stance", "attributed_to", "note", "created_at",
+                   "updated_at", "version"]
 
         def citation(key, fact, conference_id, target):
             return (key, source_of[conference_id], fact, target.get("conference"), target.get("participation"),
-                    target.get("attendance"), "مقتطف اصطناعي.", "مقتطف اصطناعي.", "Synthetic excerpt.", "",
+                    target.get("attendance"), "ar", "مقتطف اصطناعي.", "مقتطف اصطناعي.", "Synthetic excerpt.", "", "",
                     "supports", "", "", *tracked)
 
         rows = []
