@@ -684,7 +684,9 @@ class Citation(TrackedModel):
     )
     quote_language = models.CharField(
         _("language of the quotation"), max_length=5, choices=SourceLanguage.choices, default=SourceLanguage.ARABIC,
-        help_text=_("The language the source's own words are in. The excerpt in any other language is our translation."),
+        help_text=_(
+            "The language the source's own words are in. The excerpt in any other language is our translation."
+        ),
     )
     original = models.TextField(
         _("quotation in its own language"), blank=True,

@@ -299,9 +299,11 @@ def test_the_reports_earlier_addresses_still_answer_after_their_slugs_lost_the_p
     migration = importlib.import_module("conferences.migrations.0008_readable_source_addresses")
     source = SourceReport.objects.get(slug="espacemanager-cissa-20-closing")
     SourceReport.objects.filter(pk=source.pk).update(slug="seed-000-espacemanager-cissa-20-closing")
-    SeedRecord.objects.filter(model="conferences.sourcereport", key=json.dumps(["espacemanager-cissa-20-closing"])).update(
-        key=json.dumps(["seed-000-espacemanager-cissa-20-closing"])
+    record = SeedRecord.objects.get(
+        model="conferences.sourcereport", key=json.dumps(["espacemanager-cissa-20-closing"])
     )
+    record.key = json.dumps(["seed-000-espacemanager-cissa-20-closing"])
+    record.save()
     migration.forwards(registry, None)
     assert SourceReport.objects.get(pk=source.pk).slug == "espacemanager-cissa-20-closing"
     assert SeedRecord.objects.filter(key=json.dumps(["espacemanager-cissa-20-closing"])).exists()
