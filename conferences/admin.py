@@ -5,8 +5,9 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from participants.admin import RECORD_FIELDSET
-from portal.admin import (
+from core.admin import (
+    READONLY_RECORD,
+    RECORD_FIELDSET,
     PortalAdmin,
     PortalStackedInline,
     PortalTabularInline,
@@ -21,15 +22,11 @@ from .models import (
     Conference,
     ConferenceOrganization,
     Participation,
-    SearchEntry,
-    SearchWord,
-    SeedRecord,
     Series,
     SourceReport,
     Topic,
 )
 
-READONLY_RECORD = ("created_at", "updated_at", "version")
 CITATION_TEXT_FIELDS = ("quote_language", "excerpt", "original", "claim", "stance", "attributed_to", "note")
 CONFERENCE_SEARCH = ("conference__slug", "conference__short_name_ar", "conference__short_name_en")
 
@@ -321,45 +318,3 @@ class ConferenceOrganizationAdmin(PortalAdmin):
     readonly_fields = READONLY_RECORD
     inlines = [ConferenceOrganizationCitationInline]
     view_on_site = public_page(conference_page)
-
-
-# --- Seed bookkeeping ------------------------------------------------------------------
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Bookkeeping the portal derives from the records: for reading, never for editing."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(SeedRecord)
-class SeedRecordAdmin(ReadOnlyAdmin):
-    """What the seed loader wrote and at which version."""
-
-    list_display = ("model", "key", "object_id", "version")
-    list_filter = ("model",)
-    search_fields = ("model", "key")
-
-
-@admin.register(SearchEntry)
-class SearchEntryAdmin(ReadOnlyAdmin):
-    """The search index, rebuilt from the records (`rebuild_search_index`)."""
-
-    list_display = ("kind", "object_id", "title_ar", "title_en")
-    list_filter = ("kind",)
-    search_fields = ("title_ar", "title_en")
-
-
-@admin.register(SearchWord)
-class SearchWordAdmin(ReadOnlyAdmin):
-    """The words of the search index, for "did you mean"."""
-
-    list_display = ("display", "key", "frequency")
-    search_fields = ("key", "display")

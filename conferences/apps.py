@@ -90,5 +90,23 @@ class ConferencesConfig(AppConfig):
     verbose_name = _("Conferences and sources")
 
     def ready(self):
+        import simple_history
+
+        from .models import (
+            Attendance,
+            Citation,
+            Conference,
+            ConferenceOrganization,
+            Participation,
+            Series,
+            SourceReport,
+            Topic,
+        )
+
+        # Registered once modeltranslation has added the translated columns (participants.apps).
+        for model in (Topic, Series, ConferenceOrganization, Participation, Attendance, SourceReport, Citation):
+            simple_history.register(model, app=self.label)
+        # A conference's topics are a plain many-to-many: their changes are kept with it.
+        simple_history.register(Conference, app=self.label, m2m_fields=["topics"])
         # Sent after this app's migrations, once the permissions of the apps before it exist.
         post_migrate.connect(refresh_editors_group, sender=self, dispatch_uid="conferences.refresh_editors_group")

@@ -1,70 +1,41 @@
-import datetime
+"""The conference domain: series, topics, conferences and the part each country, person and
+organization played in them, the source reports and the citations that back every fact."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Organization, Position
-from participants.models import Country, Person
-from portal.models import (
+from core.dates import (
     DatePrecision,
-    TrackedModel,
-    bilingual_required_constraints,
-    check_bilingual,
+    clean_date_span,
     clean_partial_date,
+    month_range,
     normalise_partial_date,
     partial_date_constraint,
 )
-from portal.permalinks import cached_reverse, get_by_slug, short_url, with_slug
-from portal.prefetch import attach_prefetched
-
-from .search.query import SearchEntryQuerySet, SearchWordQuerySet
-
-
-class SlugManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        # A record renamed by an editor is still found by the slug the fixtures know.
-        return get_by_slug(self, slug)
+from core.models import SluggedModel, SluggedQuerySet, TrackedModel
+from organizations.models import Organization, Position
+from participants.models import Country, Person
 
 
-class Topic(TrackedModel):
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+class Topic(SluggedModel):
     name = models.CharField(_("name"), max_length=150)
     description = models.TextField(_("description"), blank=True)
 
-    objects = SlugManager()
+    url_name = "topics:detail"
+    short_url_name = "short:topic"
 
     class Meta:
         ordering = ["slug"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
-        constraints = bilingual_required_constraints("topic", "name")
 
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return cached_reverse("conferences:topic", slug=self.slug)
 
-    def get_short_url(self):
-        """The short address that never changes, whatever happens to the slug (portal.permalinks)."""
-        return short_url(self)
-
-    def natural_key(self):
-        return (self.slug,)
-
-    def clean(self):
-        super().clean()
-        errors = check_bilingual(self, "name")
-        errors.update(check_bilingual(self, "description", required=False))
-        if errors:
-            raise ValidationError(errors)
-
-
-class Series(TrackedModel):
+class Series(SluggedModel):
     """A recurring conference: CISSA's annual conferences, the Marrakech Platform meetings."""
 
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name = models.CharField(_("name"), max_length=250)
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), null=True, blank=True,
@@ -72,31 +43,16 @@ class Series(TrackedModel):
         on_delete=models.SET_NULL, related_name="series",
     )
 
-    objects = SlugManager()
+    url_name = "series:detail"
+    short_url_name = "short:series"
 
     class Meta:
         ordering = ["slug"]
         verbose_name = _("series")
         verbose_name_plural = _("series")
-        constraints = bilingual_required_constraints("series", "name")
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return cached_reverse("conferences:series", slug=self.slug)
-
-    def get_short_url(self):
-        return short_url(self)
-
-    def natural_key(self):
-        return (self.slug,)
-
-    def clean(self):
-        super().clean()
-        errors = check_bilingual(self, "name")
-        if errors:
-            raise ValidationError(errors)
 
 
 class ConferenceStatus(models.TextChoices):
@@ -116,10 +72,8 @@ CARD_FIELDS = (
 )
 
 
-class ConferenceQuerySet(models.QuerySet):
-    _with_evidence = False
-
-    def public(self):
+class ConferenceQuerySet(SluggedQuerySet):
+    def with_host_and_series(self):
         return self.select_related("series", "host_country")
 
     def newest_first(self):
@@ -134,23 +88,41 @@ class ConferenceQuerySet(models.QuerySet):
         queryset = self.filter(start_precision__in=[DatePrecision.DAY, DatePrecision.MONTH])
         if year is None:
             return queryset.filter(start_date__month=month)
-        queryset = queryset.filter(start_date__gte=datetime.date(year, month, 1))
-        if (year, month) == (datetime.MAXYEAR, 12):  # the month after it has no date
-            return queryset
-        return queryset.filter(start_date__lt=datetime.date(year + month // 12, month % 12 + 1, 1))
+        first, following = month_range(year, month)
+        queryset = queryset.filter(start_date__gte=first)
+        return queryset if following is None else queryset.filter(start_date__lt=following)
+
+    def filtered(self, country=None, year=None, month=None, organization=None, topic=None, status=None):
+        """The conference list's filters, as the list page and the API take them; they combine.
+
+        `country` is an ISO code (either case): the host country. `organization` and `topic`
+        are slugs. A filter left empty does not filter.
+        """
+        queryset = self
+        if country:
+            queryset = queryset.filter(host_country__code=country.upper())
+        if year:
+            queryset = queryset.filter(start_date__year=year)
+        if month:
+            queryset = queryset.starting_in(month, year)
+        if organization:
+            queryset = queryset.filter(organization_roles__organization__slug=organization)
+        if topic:
+            queryset = queryset.filter(topics__slug=topic)
+        if status:
+            queryset = queryset.filter(status=status)
+        return queryset
 
     def for_cards(self):
         """Only what a conference's card in a list shows (includes/card_conference.html), with
         its host country: a country page lists hundreds, and whole records cost more to build."""
         return self.select_related("host_country").only(*CARD_FIELDS)
 
-    def with_evidence(self):
-        """Everything a conference's full record shows, in a fixed number of queries.
-
-        The citations of the conferences and of their participations, attendances and
-        organization roles come in one query (see attach_citations), not one per relation.
-        """
-        queryset = self.public().prefetch_related(
+    def with_rows(self):
+        """With everything a conference's full record shows but the citations: its host and
+        series, topics, countries, people and organizations, in a fixed number of queries.
+        `Citation.objects.attach()` then gives them their citations, in one query more."""
+        return self.with_host_and_series().prefetch_related(
             models.Prefetch("topics", queryset=Topic.objects.order_by("slug")),
             models.Prefetch("participations", queryset=Participation.objects.select_related("country")),
             models.Prefetch("attendances", queryset=Attendance.objects.select_related("person", "organization")),
@@ -158,31 +130,9 @@ class ConferenceQuerySet(models.QuerySet):
                 "organization_roles", queryset=ConferenceOrganization.objects.select_related("organization")
             ),
         )
-        queryset._with_evidence = True
-        return queryset
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._with_evidence = self._with_evidence
-        return clone
-
-    def _prefetch_related_objects(self):
-        super()._prefetch_related_objects()
-        if self._with_evidence:
-            attach_citations(self._result_cache)
 
 
-class ConferenceManager(models.Manager.from_queryset(ConferenceQuerySet)):
-    def get_by_natural_key(self, slug):
-        # A record renamed by an editor is still found by the slug the fixtures know.
-        return get_by_slug(self, slug)
-
-
-class Conference(TrackedModel):
-    slug = models.SlugField(
-        _("slug"), max_length=100, unique=True,
-        help_text=_("ASCII identifier used in the page address; the same in both languages."),
-    )
+class Conference(SluggedModel):
     name = models.CharField(_("name"), max_length=300)
     short_name = models.CharField(
         _("short name"), max_length=120,
@@ -248,7 +198,10 @@ class Conference(TrackedModel):
         related_name="conferences",
     )
 
-    objects = ConferenceManager()
+    objects = ConferenceQuerySet.as_manager()
+
+    url_name = "conferences:detail"
+    short_url_name = "short:conference"
 
     class Meta:
         ordering = [models.F("start_date").desc(nulls_last=True), "slug"]
@@ -273,7 +226,6 @@ class Conference(TrackedModel):
                 name="conference_edition_needs_series",
                 violation_error_message=_("An edition number needs a series."),
             ),
-            *bilingual_required_constraints("conference", "name", "short_name", "summary"),
         ]
         indexes = [
             models.Index(fields=["status"], name="conference_status_idx"),
@@ -283,28 +235,9 @@ class Conference(TrackedModel):
     def __str__(self):
         return self.short_name or self.name
 
-    def get_absolute_url(self):
-        return cached_reverse("conferences:detail", slug=self.slug)
-
-    def get_short_url(self):
-        """The short address that never changes, whatever happens to the slug (portal.permalinks)."""
-        return short_url(self)
-
-    def natural_key(self):
-        return (self.slug,)
-
-    def clean(self):
-        super().clean()
-        self.start_date = normalise_partial_date(self.start_date, self.start_precision)
-        self.end_date = normalise_partial_date(self.end_date, self.end_precision)
-        errors = check_bilingual(self, "name", "short_name", "summary")
-        errors.update(
-            check_bilingual(self, "city", "theme", "preparations", "background", "outcomes", required=False)
-        )
-        errors.update(clean_partial_date(self.start_date, self.start_precision, "start_date"))
-        errors.update(clean_partial_date(self.end_date, self.end_precision, "end_date"))
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = _("The end date cannot be before the start date.")
+    def record_errors(self):
+        errors = super().record_errors()
+        errors.update(clean_date_span(self, _("The end date cannot be before the start date.")))
         if self.edition is not None and self.series_id is None:
             errors["edition"] = _("An edition number needs a series.")
         if self.status in NOT_YET_HELD and self.pk is not None:
@@ -313,8 +246,7 @@ class Conference(TrackedModel):
                 errors["status"] = _(
                     "%(source)s, published after the conference began, is cited for it: it was held."
                 ) % {"source": later}
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     def reported_after_start(self):
         """A source cited for the conference (or for its countries, people or organizations) that was
@@ -343,11 +275,11 @@ class OrganizationRole(models.TextChoices):
     SPEAKER = "speaker", _("speaker")
 
 
-class ConferenceOrganizationManager(models.Manager):
+class ConferenceOrganizationQuerySet(models.QuerySet):
     def get_by_natural_key(self, conference_slug, organization_slug):
         return self.get(
-            conference__in=with_slug(Conference, conference_slug),
-            organization__in=with_slug(Organization, organization_slug),
+            conference__in=Conference.objects.with_slug(conference_slug),
+            organization__in=Organization.objects.with_slug(organization_slug),
         )
 
 
@@ -363,7 +295,7 @@ class ConferenceOrganization(TrackedModel):
     role = models.CharField(_("role"), max_length=12, choices=OrganizationRole.choices)
     note = models.TextField(_("note"), blank=True)
 
-    objects = ConferenceOrganizationManager()
+    objects = ConferenceOrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["conference", "role", "organization"]
@@ -392,9 +324,9 @@ class ParticipationRole(models.TextChoices):
     ABSENT = "absent", _("absent")
 
 
-class ParticipationManager(models.Manager):
+class ParticipationQuerySet(models.QuerySet):
     def get_by_natural_key(self, conference_slug, country_code):
-        return self.get(conference__in=with_slug(Conference, conference_slug), country__code=country_code)
+        return self.get(conference__in=Conference.objects.with_slug(conference_slug), country__code=country_code)
 
 
 class Participation(TrackedModel):
@@ -411,7 +343,7 @@ class Participation(TrackedModel):
     role = models.CharField(_("role"), max_length=12, choices=ParticipationRole.choices)
     note = models.TextField(_("note"), blank=True)
 
-    objects = ParticipationManager()
+    objects = ParticipationQuerySet.as_manager()
 
     class Meta:
         ordering = ["conference", "role", "country__code"]
@@ -433,12 +365,6 @@ class Participation(TrackedModel):
 
     natural_key.dependencies = ["conferences.conference", "participants.country"]
 
-    def clean(self):
-        super().clean()
-        errors = check_bilingual(self, "note", required=False)
-        if errors:
-            raise ValidationError(errors)
-
 
 class AttendanceRole(models.TextChoices):
     CHAIR = "chair", _("chair")
@@ -449,10 +375,12 @@ class AttendanceRole(models.TextChoices):
     ATTENDEE = "attendee", _("attendee")
 
 
-class AttendanceManager(models.Manager):
+class AttendanceQuerySet(models.QuerySet):
     def get_by_natural_key(self, conference_slug, person_slug, role):
         return self.get(
-            conference__in=with_slug(Conference, conference_slug), person__in=with_slug(Person, person_slug), role=role
+            conference__in=Conference.objects.with_slug(conference_slug),
+            person__in=Person.objects.with_slug(person_slug),
+            role=role,
         )
 
 
@@ -471,7 +399,7 @@ class Attendance(TrackedModel):
     )
     note = models.TextField(_("note"), blank=True)
 
-    objects = AttendanceManager()
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         ordering = ["conference", "role", "person"]
@@ -492,12 +420,6 @@ class Attendance(TrackedModel):
 
     natural_key.dependencies = ["conferences.conference", "participants.person"]
 
-    def clean(self):
-        super().clean()
-        errors = check_bilingual(self, "note", required=False)
-        if errors:
-            raise ValidationError(errors)
-
 
 class SourceLanguage(models.TextChoices):
     ARABIC = "ar", _("Arabic")
@@ -514,10 +436,9 @@ class SourceKind(models.TextChoices):
     REFERENCE = "reference", _("reference work")
 
 
-class SourceReport(TrackedModel):
+class SourceReport(SluggedModel):
     """An article or page a fact comes from. We keep excerpts and our own summary, never the text."""
 
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
     title = models.CharField(_("title"), max_length=400)
     outlet = models.CharField(
         _("outlet"), max_length=200, blank=True,
@@ -538,7 +459,8 @@ class SourceReport(TrackedModel):
     )
     summary = models.TextField(_("summary"), help_text=_("Our own summary, not the article's text."))
 
-    objects = SlugManager()
+    url_name = "sources:detail"
+    short_url_name = "short:source"
 
     class Meta:
         ordering = ["slug"]
@@ -548,32 +470,16 @@ class SourceReport(TrackedModel):
             partial_date_constraint(
                 "published_on", "published_precision", "source_published_precision"
             ),
-            *bilingual_required_constraints("source", "title", "summary"),
         ]
 
     def __str__(self):
         return f"{self.outlet}: {self.title}" if self.outlet else self.title
 
-    def get_absolute_url(self):
-        return cached_reverse("conferences:source", slug=self.slug)
-
-    def get_short_url(self):
-        """The short address that never changes, whatever happens to the slug (portal.permalinks)."""
-        return short_url(self)
-
-    def natural_key(self):
-        return (self.slug,)
-
-    def clean(self):
-        super().clean()
+    def record_errors(self):
+        errors = super().record_errors()
         self.published_on = normalise_partial_date(self.published_on, self.published_precision)
-        errors = check_bilingual(self, "title", "summary")
-        errors.update(check_bilingual(self, "outlet", "author", required=False))
-        errors.update(
-            clean_partial_date(self.published_on, self.published_precision, "published_on")
-        )
-        if errors:
-            raise ValidationError(errors)
+        errors.update(clean_partial_date(self.published_on, self.published_precision, "published_on"))
+        return errors
 
 
 # The languages of the portal's translated fields: a quotation in another language is kept as `original`.
@@ -634,9 +540,46 @@ class Stance(models.TextChoices):
     CONTRADICTS = "contradicts", _("contradicts")
 
 
-class CitationManager(models.Manager):
+class CitationQuerySet(models.QuerySet):
     def get_by_natural_key(self, key):
         return self.get(key=key)
+
+    def attach(self, conferences):
+        """Give each of `conferences`, and each of their countries, people and organizations, a
+        `cited` list: the citations behind it, with their sources, read in one query.
+
+        The conferences come from `Conference.objects.with_rows()`, so their rows are loaded.
+        """
+        conferences = list(conferences)
+        self.attach_to(
+            conference=conferences,
+            participation=[row for conference in conferences for row in conference.participations.all()],
+            attendance=[row for conference in conferences for row in conference.attendances.all()],
+            conference_organization=[
+                row for conference in conferences for row in conference.organization_roles.all()
+            ],
+        )
+        return conferences
+
+    def attach_to(self, **records):
+        """Give each record a `cited` list of its citations, with their sources, in one query for all:
+        `attach_to(organization=[cissa], position=positions)`, by the name of the citation's key to
+        the record. Each citation points back at its record, so that way costs no query either."""
+        targets = {field: {record.pk: record for record in rows} for field, rows in records.items()}
+        for rows in targets.values():
+            for record in rows.values():
+                record.cited = []
+        condition = models.Q(pk__in=[])
+        for field, rows in targets.items():
+            if rows:
+                condition |= models.Q(**{f"{field}_id__in": list(rows)})
+        for citation in self.select_related("source").filter(condition).order_by("pk"):
+            for field, rows in targets.items():
+                record = rows.get(getattr(citation, f"{field}_id"))
+                if record is not None:
+                    setattr(citation, field, record)
+                    record.cited.append(citation)
+                    break
 
 
 class Citation(TrackedModel):
@@ -706,7 +649,7 @@ class Citation(TrackedModel):
     )
     note = models.TextField(_("note"), blank=True)
 
-    objects = CitationManager()
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["source", "key"]
@@ -728,7 +671,6 @@ class Citation(TrackedModel):
                     "Give the quotation in its own language exactly when it is neither Arabic nor English."
                 ),
             ),
-            *bilingual_required_constraints("citation", "excerpt"),
         ]
 
     def __str__(self):
@@ -777,10 +719,8 @@ class Citation(TrackedModel):
         return self.original
 
 
-    def clean(self):
-        super().clean()
-        errors = check_bilingual(self, "excerpt")
-        errors.update(check_bilingual(self, "claim", "attributed_to", "note", required=False))
+    def record_errors(self):
+        errors = super().record_errors()
         if self.quote_language in TRANSLATED_LANGUAGES and self.original:
             errors["original"] = _("Leave this empty: the excerpt in that language is the quotation itself.")
         elif self.quote_language not in TRANSLATED_LANGUAGES and not (self.original or "").strip():
@@ -803,139 +743,6 @@ class Citation(TrackedModel):
             for other in TARGET_FIELDS:
                 if other != expected and getattr(self, f"{other}_id") is not None:
                     errors[other] = _("Leave this empty: the fact backs another kind of record.")
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
 
-class SeedRecord(models.Model):
-    """Which rows the seed loader wrote, and the version it left them at.
-
-    A row whose version has moved on since was changed by an editor: the loader
-    leaves it alone.
-    """
-
-    model = models.CharField(max_length=100)
-    key = models.CharField(max_length=400, help_text="The fixture's natural key, as JSON.")
-    object_id = models.PositiveBigIntegerField()
-    version = models.PositiveIntegerField()
-    digest = models.CharField(max_length=64, help_text="Hash of the fixture entry last applied.")
-
-    class Meta:
-        verbose_name = "seed record"
-        constraints = [
-            models.UniqueConstraint(fields=["model", "key"], name="seed_record_unique_key"),
-        ]
-
-    def __str__(self):
-        return f"{self.model} {self.key}"
-
-
-def attach_citations(conferences):
-    """Load, in one query, the citations behind conferences and their participations,
-    attendances and organization roles; afterwards `record.citations.all()` runs no query.
-
-    The conferences' participations, attendances and organization roles must already be
-    prefetched (ConferenceQuerySet.with_evidence does both).
-    """
-    targets = {"conference": {}, "participation": {}, "attendance": {}, "conference_organization": {}}
-    for conference in conferences:
-        targets["conference"][conference.pk] = conference
-        targets["participation"].update((row.pk, row) for row in conference.participations.all())
-        targets["attendance"].update((row.pk, row) for row in conference.attendances.all())
-        targets["conference_organization"].update((row.pk, row) for row in conference.organization_roles.all())
-    attach_prefetched(Citation.objects.select_related("source"), "citations", targets)
-
-
-# --- Search ---------------------------------------------------------------------------------
-
-
-class SearchKind(models.TextChoices):
-    """What a search result is, in the order the results page shows the kinds."""
-
-    CONFERENCE = "conference", _("conference")
-    PERSON = "person", _("person")
-    ORGANIZATION = "organization", _("organization")
-    COUNTRY = "country", _("country")
-    TOPIC = "topic", _("topic")
-    SOURCE = "source", _("source report")
-
-
-class SearchEntry(models.Model):
-    """One record as the public search sees it (conferences.search).
-
-    Derived data, never edited: `rebuild_search_index` (also run by load_seeds and
-    generate_synthetic) writes every row, and signals rewrite a record's row when it, its
-    alternative names or its positions change (conferences.search.index).
-
-    `names` and `text` hold search keys (portal.arabic.search_key), each part between
-    "| " and " |" so that a phrase never runs from one part into the next: `names` the
-    record's names in both languages (titles, short names, acronym, alternative names),
-    `text` those and everything else searched (place, description, summary, slug).
-
-    On PostgreSQL the table also has a `document` column that the model does not declare:
-    a tsvector the database generates from the display text for full-text search; and GIN
-    indexes, trigram on `text` and full-text on `document` (migrations 0002 and 0003).
-    """
-
-    kind = models.CharField(max_length=12, choices=SearchKind.choices)
-    object_id = models.PositiveBigIntegerField()
-    slug = models.CharField(max_length=100, help_text="The slug in the record's address (a country's code).")
-    title_ar = models.CharField(max_length=400)
-    title_en = models.CharField(max_length=400)
-    detail_ar = models.CharField(max_length=400, blank=True, help_text="The line under the title.")
-    detail_en = models.CharField(max_length=400, blank=True, help_text="The line under the title.")
-    body_ar = models.TextField(blank=True, help_text="Description or summary, for the excerpt.")
-    body_en = models.TextField(blank=True, help_text="Description or summary, for the excerpt.")
-    aliases = models.TextField(blank=True, help_text="Other names as written, one a line.")
-    date = models.DateField(null=True, blank=True)
-    date_precision = models.CharField(
-        max_length=10, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN
-    )
-    names = models.TextField()
-    text = models.TextField()
-
-    objects = SearchEntryQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["kind", "object_id"]
-        verbose_name = _("search entry")
-        verbose_name_plural = _("search entries")
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique"),
-        ]
-
-    def __str__(self):
-        return f"{self.kind} {self.slug}"
-
-
-class SearchWord(models.Model):
-    """A word of the records' names, for "did you mean" (conferences.search.query).
-
-    Written with the index (conferences.search.index): `rebuild` counts every word anew,
-    a record's save adds the words it brings. On PostgreSQL a GiST trigram index on `key`
-    finds the nearest words to a misspelt one (migration 0003).
-    """
-
-    key = models.CharField(max_length=100, unique=True, help_text="The word's search key.")
-    display = models.CharField(max_length=100, help_text="The word as a record writes it.")
-    frequency = models.PositiveIntegerField(default=1, help_text="How many records' names hold it.")
-
-    objects = SearchWordQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["key"]
-        verbose_name = _("search word")
-        verbose_name_plural = _("search words")
-
-    def __str__(self):
-        return self.display
-
-
-def connect_search_index():
-    """The search index follows every change to what it shows (conferences.search.index)."""
-    from .search.index import connect_signals
-
-    connect_signals()
-
-
-connect_search_index()

@@ -1,5 +1,4 @@
-import simple_history
-from modeltranslation.translator import TranslationOptions, register
+from core.bilingual import BilingualOptions, register
 
 from .models import (
     Attendance,
@@ -14,61 +13,45 @@ from .models import (
 
 
 @register(Topic)
-class TopicTranslationOptions(TranslationOptions):
+class TopicTranslationOptions(BilingualOptions):
     fields = ("name", "description")
-    required_languages = {"ar": ("name",), "en": ("name",)}
+    required = ("name",)
 
 
 @register(Series)
-class SeriesTranslationOptions(TranslationOptions):
+class SeriesTranslationOptions(BilingualOptions):
     fields = ("name",)
-    required_languages = ("ar", "en")
+    required = ("name",)
 
 
 @register(Conference)
-class ConferenceTranslationOptions(TranslationOptions):
+class ConferenceTranslationOptions(BilingualOptions):
     fields = ("name", "short_name", "city", "theme", "preparations", "summary", "background", "outcomes")
-    required_languages = {
-        "ar": ("name", "short_name", "summary"),
-        "en": ("name", "short_name", "summary"),
-    }
+    required = ("name", "short_name", "summary")
 
 
 @register(ConferenceOrganization)
-class ConferenceOrganizationTranslationOptions(TranslationOptions):
+class ConferenceOrganizationTranslationOptions(BilingualOptions):
     fields = ("note",)
 
 
 @register(Participation)
-class ParticipationTranslationOptions(TranslationOptions):
+class ParticipationTranslationOptions(BilingualOptions):
     fields = ("note",)
 
 
 @register(Attendance)
-class AttendanceTranslationOptions(TranslationOptions):
+class AttendanceTranslationOptions(BilingualOptions):
     fields = ("note",)
 
 
 @register(SourceReport)
-class SourceReportTranslationOptions(TranslationOptions):
+class SourceReportTranslationOptions(BilingualOptions):
     fields = ("title", "outlet", "author", "summary")
-    required_languages = {
-        "ar": ("title", "summary"),
-        "en": ("title", "summary"),
-    }
+    required = ("title", "summary")
 
 
 @register(Citation)
-class CitationTranslationOptions(TranslationOptions):
+class CitationTranslationOptions(BilingualOptions):
     fields = ("excerpt", "claim", "attributed_to", "note")
-    required_languages = {"ar": ("excerpt",), "en": ("excerpt",)}
-
-
-# History is registered after translation, so the history tables hold both languages.
-for model in (
-    Topic, Series, ConferenceOrganization, Participation, Attendance,
-    SourceReport, Citation,
-):
-    simple_history.register(model, app="conferences")
-# A conference's topics are a plain many-to-many: their changes are kept with it.
-simple_history.register(Conference, app="conferences", m2m_fields=["topics"])
+    required = ("excerpt",)

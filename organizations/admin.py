@@ -1,9 +1,15 @@
 from django.contrib import admin
 
-from participants.admin import RECORD_FIELDSET
-from participants.admin import PersonAdmin as BasePersonAdmin
+from core.admin import (
+    READONLY_RECORD,
+    RECORD_FIELDSET,
+    PortalAdmin,
+    PortalStackedInline,
+    PortalTabularInline,
+    public_page,
+)
+from participants.admin import PersonAdmin
 from participants.models import Person
-from portal.admin import PortalAdmin, PortalStackedInline, PortalTabularInline, public_page
 
 from .models import Organization, OrganizationAlias, Position
 
@@ -51,7 +57,7 @@ class OrganizationAdmin(PortalAdmin):
         (None, {"fields": ("slug", "name", "acronym", "kind", "country", "parent", "founding_year", "description")}),
         RECORD_FIELDSET,
     )
-    readonly_fields = ("created_at", "updated_at", "version")
+    readonly_fields = READONLY_RECORD
     inlines = [OrganizationAliasInline, OrganizationPositionInline]
 
 
@@ -77,15 +83,10 @@ class PositionAdmin(PortalAdmin):
     )
     autocomplete_fields = ("person", "organization")
     fieldsets = ((None, {"fields": ("person", "organization", *POSITION_FIELDS)}), RECORD_FIELDSET)
-    readonly_fields = ("created_at", "updated_at", "version")
+    readonly_fields = READONLY_RECORD
     view_on_site = public_page(lambda position: position.person.get_absolute_url())
 
 
-# Positions live in this app, and dependencies point from organizations to
-# participants, never back: so the person admin gets its positions inline here.
-admin.site.unregister(Person)
-
-
-@admin.register(Person)
-class PersonAdmin(BasePersonAdmin):
-    inlines = [*BasePersonAdmin.inlines, PersonPositionInline]
+# A person is edited with their positions, which live in this app: participants.admin defines
+# the person's admin, and it is registered here, once, with the positions inline.
+admin.site.register(Person, PersonAdmin, inlines=[*PersonAdmin.inlines, PersonPositionInline])

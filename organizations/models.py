@@ -1,19 +1,9 @@
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DatePrecision, clean_date_span, partial_date_constraint
+from core.models import AliasBase, SluggedModel, SluggedQuerySet, TrackedModel
 from participants.models import Country, Person
-from portal.models import (
-    AliasBase,
-    DatePrecision,
-    TrackedModel,
-    bilingual_required_constraints,
-    check_bilingual,
-    clean_partial_date,
-    normalise_partial_date,
-    partial_date_constraint,
-)
-from portal.permalinks import cached_reverse, get_by_slug, short_url, with_slug
 
 
 class OrganizationKind(models.TextChoices):
@@ -28,22 +18,16 @@ class OrganizationKind(models.TextChoices):
     HEAD_OF_STATE = "head-of-state", _("head of state")
 
 
-class OrganizationQuerySet(models.QuerySet):
+FOUNDING_YEARS = (1800, 2100)
+FOUNDING_YEAR_MESSAGE = _("The founding year must be between 1800 and 2100.")
+
+
+class OrganizationQuerySet(SluggedQuerySet):
     def with_relations(self):
         return self.select_related("country", "parent")
 
 
-class OrganizationManager(models.Manager.from_queryset(OrganizationQuerySet)):
-    def get_by_natural_key(self, slug):
-        # A record renamed by an editor is still found by the slug the fixtures know.
-        return get_by_slug(self, slug)
-
-
-class Organization(TrackedModel):
-    slug = models.SlugField(
-        _("slug"), max_length=100, unique=True,
-        help_text=_("ASCII identifier used in the page address; the same in both languages."),
-    )
+class Organization(SluggedModel):
     name = models.CharField(_("name"), max_length=250)
     acronym = models.CharField(
         _("acronym"), max_length=30, blank=True,
@@ -67,7 +51,10 @@ class Organization(TrackedModel):
     )
     description = models.TextField(_("description"), blank=True)
 
-    objects = OrganizationManager()
+    objects = OrganizationQuerySet.as_manager()
+
+    url_name = "organizations:detail"
+    short_url_name = "short:organization"
 
     class Meta:
         ordering = ["slug"]
@@ -81,40 +68,28 @@ class Organization(TrackedModel):
             ),
             models.CheckConstraint(
                 condition=models.Q(founding_year__isnull=True)
-                | models.Q(founding_year__gte=1800, founding_year__lte=2100),
+                | models.Q(founding_year__gte=FOUNDING_YEARS[0], founding_year__lte=FOUNDING_YEARS[1]),
                 name="organization_founding_year_plausible",
-                violation_error_message=_("The founding year must be between 1800 and 2100."),
+                violation_error_message=FOUNDING_YEAR_MESSAGE,
             ),
-            *bilingual_required_constraints("organization", "name"),
         ]
 
     def __str__(self):
         acronym = self.acronym
         return f"{self.name} ({acronym})" if acronym else self.name
 
-    def get_absolute_url(self):
-        return cached_reverse("organizations:detail", slug=self.slug)
-
-    def get_short_url(self):
-        """The short address that never changes, whatever happens to the slug (portal.permalinks)."""
-        return short_url(self)
-
-    def natural_key(self):
-        return (self.slug,)
-
-    def clean(self):
-        super().clean()
-        errors = check_bilingual(self, "name")
-        errors.update(check_bilingual(self, "description", required=False))
+    def record_errors(self):
+        errors = super().record_errors()
         if self.parent_id and self.pk and self.parent_id == self.pk:
             errors["parent"] = _("An organization cannot be its own parent.")
-        if errors:
-            raise ValidationError(errors)
+        if self.founding_year is not None and not FOUNDING_YEARS[0] <= self.founding_year <= FOUNDING_YEARS[1]:
+            errors["founding_year"] = FOUNDING_YEAR_MESSAGE
+        return errors
 
 
-class OrganizationAliasManager(models.Manager):
+class OrganizationAliasQuerySet(models.QuerySet):
     def get_by_natural_key(self, organization_slug, name):
-        return self.get(organization__in=with_slug(Organization, organization_slug), name=name)
+        return self.get(organization__in=Organization.objects.with_slug(organization_slug), name=name)
 
 
 class OrganizationAlias(AliasBase):
@@ -123,7 +98,7 @@ class OrganizationAlias(AliasBase):
         related_name="aliases",
     )
 
-    objects = OrganizationAliasManager()
+    objects = OrganizationAliasQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization", "language", "name"]
@@ -142,11 +117,11 @@ class OrganizationAlias(AliasBase):
     natural_key.dependencies = ["organizations.organization"]
 
 
-class PositionManager(models.Manager):
+class PositionQuerySet(models.QuerySet):
     def get_by_natural_key(self, person_slug, organization_slug, key):
         return self.get(
-            person__in=with_slug(Person, person_slug),
-            organization__in=with_slug(Organization, organization_slug),
+            person__in=Person.objects.with_slug(person_slug),
+            organization__in=Organization.objects.with_slug(organization_slug),
             key=key,
         )
 
@@ -178,7 +153,7 @@ class Position(TrackedModel):
         default=DatePrecision.UNKNOWN,
     )
 
-    objects = PositionManager()
+    objects = PositionQuerySet.as_manager()
 
     class Meta:
         ordering = ["person", "start_date"]
@@ -198,7 +173,6 @@ class Position(TrackedModel):
                 name="position_end_after_start",
                 violation_error_message=_("A position cannot end before it starts."),
             ),
-            *bilingual_required_constraints("position", "title"),
         ]
 
     def __str__(self):
@@ -209,14 +183,7 @@ class Position(TrackedModel):
 
     natural_key.dependencies = ["participants.person", "organizations.organization"]
 
-    def clean(self):
-        super().clean()
-        self.start_date = normalise_partial_date(self.start_date, self.start_precision)
-        self.end_date = normalise_partial_date(self.end_date, self.end_precision)
-        errors = check_bilingual(self, "title")
-        errors.update(clean_partial_date(self.start_date, self.start_precision, "start_date"))
-        errors.update(clean_partial_date(self.end_date, self.end_precision, "end_date"))
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = _("A position cannot end before it starts.")
-        if errors:
-            raise ValidationError(errors)
+    def record_errors(self):
+        errors = super().record_errors()
+        errors.update(clean_date_span(self, _("A position cannot end before it starts.")))
+        return errors

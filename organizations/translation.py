@@ -1,26 +1,20 @@
-import simple_history
-from modeltranslation.translator import TranslationOptions, register
+from core.bilingual import BilingualOptions, register
 
 from .models import Organization, OrganizationAlias, Position
 
 
 @register(Organization)
-class OrganizationTranslationOptions(TranslationOptions):
+class OrganizationTranslationOptions(BilingualOptions):
     fields = ("name", "description")
-    required_languages = {"ar": ("name",), "en": ("name",)}
+    required = ("name",)
 
 
 @register(Position)
-class PositionTranslationOptions(TranslationOptions):
+class PositionTranslationOptions(BilingualOptions):
     fields = ("title",)
-    required_languages = ("ar", "en")
+    required = ("title",)
 
 
 @register(OrganizationAlias)
-class OrganizationAliasTranslationOptions(TranslationOptions):
+class OrganizationAliasTranslationOptions(BilingualOptions):
     fields = ("note",)
-
-
-# History is registered after translation, so the history tables hold both languages.
-for model in (Organization, OrganizationAlias, Position):
-    simple_history.register(model, app="organizations")

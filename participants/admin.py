@@ -1,11 +1,8 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
-from portal.admin import PortalAdmin, PortalTabularInline, public_page
+from core.admin import READONLY_RECORD, RECORD_FIELDSET, PortalAdmin, PortalTabularInline, public_page
 
-from .models import Country, Person, PersonAlias, SlugHistory
-
-RECORD_FIELDSET = (_("Record"), {"fields": ("created_at", "updated_at", "version"), "classes": ("collapse",)})
+from .models import Country, PersonAlias
 
 
 @admin.register(Country)
@@ -14,7 +11,7 @@ class CountryAdmin(PortalAdmin):
     list_filter = ("region",)
     search_fields = ("code", "name_ar", "name_en")
     fieldsets = ((None, {"fields": ("code", "name", "region")}), RECORD_FIELDSET)
-    readonly_fields = ("created_at", "updated_at", "version")
+    readonly_fields = READONLY_RECORD
 
 
 class PersonAliasInline(PortalTabularInline):
@@ -23,9 +20,10 @@ class PersonAliasInline(PortalTabularInline):
     auto_direction_fields = ("name",)
 
 
-@admin.register(Person)
 class PersonAdmin(PortalAdmin):
-    """People. organizations.admin adds the positions inline (positions live in that app)."""
+    """People. A person's positions are edited with them, and positions belong to organizations,
+    the app above this one: so organizations.admin registers Person, with this class and the
+    positions inline."""
 
     list_display = ("slug", "name_ar", "name_en", "country", "updated_at")
     list_filter = (("country", admin.RelatedOnlyFieldListFilter),)
@@ -34,7 +32,7 @@ class PersonAdmin(PortalAdmin):
     autocomplete_fields = ("country",)
     prepopulated_fields = {"slug": ("name_en",)}
     fieldsets = ((None, {"fields": ("slug", "name", "rank", "country", "description")}), RECORD_FIELDSET)
-    readonly_fields = ("created_at", "updated_at", "version")
+    readonly_fields = READONLY_RECORD
     inlines = [PersonAliasInline]
 
 
@@ -47,21 +45,3 @@ class PersonAliasAdmin(PortalAdmin):
     autocomplete_fields = ("person",)
     auto_direction_fields = ("name",)
     view_on_site = public_page(lambda alias: alias.person.get_absolute_url())
-
-
-@admin.register(SlugHistory)
-class SlugHistoryAdmin(admin.ModelAdmin):
-    """The earlier addresses of records, written by TrackedModel.save(): for reading, never for editing."""
-
-    list_display = ("slug", "content_type", "object_id", "created_at")
-    list_filter = ("content_type",)
-    search_fields = ("slug",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,7 +7,11 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Countries and people")
 
     def ready(self):
-        # The slug history lives in this app, the bottom one; its receivers watch every app.
-        from portal import permalinks
+        import simple_history
 
-        permalinks.connect_signals()
+        from .models import Country, Person, PersonAlias
+
+        # Edit history, registered once modeltranslation (first in INSTALLED_APPS) has added the
+        # translated columns, so that the history tables keep both languages.
+        for model in (Country, Person, PersonAlias):
+            simple_history.register(model, app=self.label)

@@ -1,17 +1,12 @@
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+"""Countries and people, the bottom of the domain: nothing here knows organizations or conferences."""
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import (
-    AliasBase,
-    TrackedModel,
-    bilingual_required_constraints,
-    check_bilingual,
-)
-from portal.permalinks import cached_reverse, get_by_slug, short_url, with_slug
+from core.addresses import cached_reverse
+from core.models import AliasBase, SluggedModel, TrackedModel
 
 from .ranks import english_rank
 
@@ -27,7 +22,7 @@ class Region(models.TextChoices):
     WESTERN_ASIA = "western-asia", _("Western Asia")
 
 
-class CountryManager(models.Manager):
+class CountryQuerySet(models.QuerySet):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
@@ -43,7 +38,7 @@ class Country(TrackedModel):
     name = models.CharField(_("name"), max_length=100)
     region = models.CharField(_("region"), max_length=20, choices=Region.choices)
 
-    objects = CountryManager()
+    objects = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -55,40 +50,23 @@ class Country(TrackedModel):
                 name="country_code_upper_case",
                 violation_error_message=_("The ISO code is written in capitals."),
             ),
-            *bilingual_required_constraints("country", "name"),
         ]
 
     def __str__(self):
         return f"{self.name} ({self.code})"
 
     def get_absolute_url(self):
-        return cached_reverse("participants:country", code=self.code.lower())
+        return cached_reverse("countries:detail", code=self.code.lower())
 
     def get_short_url(self):
-        """The short address of the country page (portal.permalinks)."""
-        return short_url(self)
+        """The short address of the country page: its ISO code, which never changes."""
+        return cached_reverse("short:country", code=self.code.lower())
 
     def natural_key(self):
         return (self.code,)
 
-    def clean(self):
-        super().clean()
-        errors = check_bilingual(self, "name")
-        if errors:
-            raise ValidationError(errors)
 
-
-class PersonManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        # A record renamed by an editor is still found by the slug the fixtures know.
-        return get_by_slug(self, slug)
-
-
-class Person(TrackedModel):
-    slug = models.SlugField(
-        _("slug"), max_length=100, unique=True,
-        help_text=_("ASCII identifier used in the page address; the same in both languages."),
-    )
+class Person(SluggedModel):
     name = models.CharField(
         _("name"), max_length=200,
         help_text=_("Full name: Arabic as the reports write it, English as English-language press spells it."),
@@ -107,43 +85,28 @@ class Person(TrackedModel):
         help_text=_("A short description in our own words, backed by the cited sources."),
     )
 
-    objects = PersonManager()
+    url_name = "people:detail"
+    short_url_name = "short:person"
 
     class Meta:
         ordering = ["slug"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        constraints = bilingual_required_constraints("person", "name")
 
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return cached_reverse("participants:person", slug=self.slug)
-
-    def get_short_url(self):
-        """The short address that never changes, whatever happens to the slug (portal.permalinks)."""
-        return short_url(self)
-
-    def natural_key(self):
-        return (self.slug,)
-
-    def clean(self):
-        super().clean()
-        errors = check_bilingual(self, "name")
-        errors.update(check_bilingual(self, "rank", "description", required=False))
+    def record_errors(self):
+        errors = super().record_errors()
         expected = english_rank(self.rank_ar or "")
         if expected and (self.rank_en or "").strip() != expected:
-            errors["rank_en"] = _("In English the portal writes this rank as “%(rank)s”.") % {
-                "rank": expected
-            }
-        if errors:
-            raise ValidationError(errors)
+            errors["rank_en"] = _("In English the portal writes this rank as “%(rank)s”.") % {"rank": expected}
+        return errors
 
 
-class PersonAliasManager(models.Manager):
+class PersonAliasQuerySet(models.QuerySet):
     def get_by_natural_key(self, person_slug, name):
-        return self.get(person__in=with_slug(Person, person_slug), name=name)
+        return self.get(person__in=Person.objects.with_slug(person_slug), name=name)
 
 
 class PersonAlias(AliasBase):
@@ -151,7 +114,7 @@ class PersonAlias(AliasBase):
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="aliases"
     )
 
-    objects = PersonAliasManager()
+    objects = PersonAliasQuerySet.as_manager()
 
     class Meta:
         ordering = ["person", "language", "name"]
@@ -168,37 +131,3 @@ class PersonAlias(AliasBase):
         return (*self.person.natural_key(), self.name)
 
     natural_key.dependencies = ["participants.person"]
-
-
-class SlugHistory(models.Model):
-    """A slug a record had before its current one, so its old addresses keep answering.
-
-    Kept for every kind of record whose page address carries a slug (conferences, people,
-    organizations, sources, topics): the content type tells the kinds apart, so this app,
-    the bottom one, needs no import from the apps above it. Rows are written by
-    TrackedModel.save() when a slug changes, and removed when their record is deleted.
-    """
-
-    content_type = models.ForeignKey(
-        ContentType, verbose_name=_("kind of record"),
-        # The rows mean nothing once their kind of record is gone.
-        on_delete=models.CASCADE, related_name="+",
-    )
-    slug = models.SlugField(_("earlier slug"), max_length=100)
-    object_id = models.PositiveBigIntegerField(_("record"))
-    created_at = models.DateTimeField(_("replaced on"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["content_type", "slug"]
-        verbose_name = _("earlier address")
-        verbose_name_plural = _("earlier addresses")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "slug"], name="slug_history_unique",
-                violation_error_message=_("This address was used before by another record."),
-            ),
-        ]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="slug_history_record")]
-
-    def __str__(self):
-        return f"{self.content_type.app_label}.{self.content_type.model} {self.slug} → {self.object_id}"

@@ -16,7 +16,7 @@ read as the same English one (docs/ranks.md gives the reasons and the outlets):
 and the test of the seed data checks the English excerpts against the same table.
 """
 
-from portal.arabic import normalise
+from core.arabic import normalise
 
 # Arabic rank → English rank, most specific first: «الفريق أول» before «الفريق».
 RANKS = (

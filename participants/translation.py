@@ -1,26 +1,20 @@
-import simple_history
-from modeltranslation.translator import TranslationOptions, register
+from core.bilingual import BilingualOptions, register
 
 from .models import Country, Person, PersonAlias
 
 
 @register(Country)
-class CountryTranslationOptions(TranslationOptions):
+class CountryTranslationOptions(BilingualOptions):
     fields = ("name",)
-    required_languages = ("ar", "en")
+    required = ("name",)
 
 
 @register(Person)
-class PersonTranslationOptions(TranslationOptions):
+class PersonTranslationOptions(BilingualOptions):
     fields = ("name", "rank", "description")
-    required_languages = {"ar": ("name",), "en": ("name",)}
+    required = ("name",)
 
 
 @register(PersonAlias)
-class PersonAliasTranslationOptions(TranslationOptions):
+class PersonAliasTranslationOptions(BilingualOptions):
     fields = ("note",)
-
-
-# History is registered after translation, so the history tables hold both languages.
-for model in (Country, Person, PersonAlias):
-    simple_history.register(model, app="participants")

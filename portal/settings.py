@@ -72,13 +72,17 @@ INSTALLED_APPS = [
     "csp",
     # The API (django-ninja): listed so its docs page serves Swagger UI from our static files.
     "ninja",
-    # The project package: shared building blocks and the site's state (portal/state.py).
-    "portal",
-    # Domain apps. Dependencies point one way:
-    # conferences -> organizations -> participants.
+    # The portal's apps, bottom to top; each imports only from those above it in this list.
+    # core: base models, the site's state, slug history, dates, Arabic folding, seed loading.
+    "core",
+    # The domain: participants (countries, people) <- organizations <- conferences.
     "participants",
     "organizations",
     "conferences",
+    # The search index, kept current by its own receivers.
+    "search",
+    # The public site: every page, the API, feeds, sitemaps, and the HTTP machinery around them.
+    "public",
 ]
 
 # Order matters:
@@ -98,16 +102,16 @@ INSTALLED_APPS = [
 # - GZipMiddleware below those, so the ETag is the compressed body's and the page cache keeps
 #   pages already compressed.
 MIDDLEWARE = [
-    "portal.request_log.RequestIdMiddleware",
+    "public.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "portal.security.PermissionsPolicyMiddleware",
-    "portal.health.HealthCheckMiddleware",
-    "portal.security.RejectNulMiddleware",
-    "portal.middleware.PageCacheMiddleware",
+    "public.security.PermissionsPolicyMiddleware",
+    "public.health.HealthCheckMiddleware",
+    "public.security.RejectNulMiddleware",
+    "public.middleware.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "portal.middleware.LastModifiedMiddleware",
+    "public.middleware.LastModifiedMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -136,8 +140,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # {% load permalinks %} gives {% short_link_url record %}; portal is not an app.
-            "libraries": {"permalinks": "portal.permalinks"},
         },
     },
 ]
@@ -183,13 +185,13 @@ SIMPLE_HISTORY_REVERT_DISABLED = False
 
 # --- Caching ----------------------------------------------------------------------------
 # Local memory by default; Redis when REDIS_URL is set (shared by every worker process).
-# Cached pages are keyed by the site's version (portal/state.py), so an edit invalidates
+# Cached pages are keyed by the site's version (core/state.py), so an edit invalidates
 # them at once in every process, whichever backend holds them.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "portal.cache.RedisCache",
+            "BACKEND": "public.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "portal"),
         }
@@ -242,8 +244,8 @@ AXES_RESET_ON_SUCCESS = True
 # CSRF token. The user name and the address stay visible: a lockout's log line says who and where.
 AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
 # The visitor's address: REMOTE_ADDR, or behind DJANGO_PROXY_COUNT trusted proxies the entry
-# they added to X-Forwarded-For (portal/security.py).
-AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+# they added to X-Forwarded-For (public/security.py).
+AXES_CLIENT_IP_CALLABLE = "public.security.client_ip"
 PORTAL_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
 
 # --- Security -----------------------------------------------------------------------
@@ -276,7 +278,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Browser features the portal never uses (portal.security.PermissionsPolicyMiddleware).
+# Browser features the portal never uses (public.security.PermissionsPolicyMiddleware).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
@@ -307,14 +309,14 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Logging ------------------------------------------------------------------------
 # One JSON object per line on standard error, each with the request id that the response's
-# X-Request-ID header carries (portal/request_log.py). Lines hold the method, path, status and
+# X-Request-ID header carries (public/request_log.py). Lines hold the method, path, status and
 # duration, never a body, a cookie or a header: no password or session id reaches the log.
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "portal.request_log.RequestIdFilter"}},
-    "formatters": {"json": {"()": "portal.request_log.JsonFormatter"}},
+    "filters": {"request_id": {"()": "public.request_log.RequestIdFilter"}},
+    "formatters": {"json": {"()": "public.request_log.JsonFormatter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "json"},
     },

@@ -1,8 +1,8 @@
 """Build the portal's map data: Africa and the Mediterranean, one SVG path per country.
 
 Reads Natural Earth's country outlines (public domain) as TopoJSON from the npm package
-world-atlas, and writes participants/map_shapes.json: the viewBox and, keyed by ISO 3166-1
-alpha-2 code, each shape's path and its English and Arabic names. participants/maps.py
+world-atlas, and writes public/map_shapes.json: the viewBox and, keyed by ISO 3166-1
+alpha-2 code, each shape's path and its English and Arabic names. public/maps.py
 draws the maps from that file; the portal needs nothing of this script at run time.
 
     pip install -e '.[maps]'          # pycountry: ISO numeric codes and Arabic names
@@ -33,7 +33,7 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / "participants" / "map_shapes.json"
+OUTPUT = ROOT / "public" / "map_shapes.json"
 PACKAGE = "world-atlas@2"
 
 # Projection: Lambert azimuthal equal-area, centred here (degrees).

@@ -138,3 +138,87 @@ def citation(source, *, fact=None, excerpt_ar="نص مقتبس", excerpt_en="A q
 
 def day(text):
     return datetime.date.fromisoformat(text)
+
+
+COUNTRIES = {
+    "LY": ("ليبيا", "Libya", "north-africa"),
+    "TN": ("تونس", "Tunisia", "north-africa"),
+    "DZ": ("الجزائر", "Algeria", "north-africa"),
+    "EG": ("مصر", "Egypt", "north-africa"),
+    "MA": ("المغرب", "Morocco", "north-africa"),
+    "ML": ("مالي", "Mali", "sahel"),
+    "NE": ("النيجر", "Niger", "sahel"),
+    "TD": ("تشاد", "Chad", "sahel"),
+    "SD": ("السودان", "Sudan", "east-africa"),
+    "GA": ("الغابون", "Gabon", "central-africa"),
+    "IT": ("إيطاليا", "Italy", "europe"),
+    "TR": ("تركيا", "Türkiye", "western-asia"),
+}
+
+
+def named_country(code):
+    """A real country by its ISO code, with its names in both languages."""
+    name_ar, name_en, region = COUNTRIES[code]
+    return country(code, name_ar, name_en, region)
+
+
+def full_conference(slug="summit-2025", **fields):
+    """A conference with something of everything a page shows, as the reports give them.
+
+    Held in Tripoli, Libya, 21–22 December 2024; in a series, as its 2nd edition; Tunisia and Algeria
+    took part (one report's list, shared), Egypt stayed away (with an observers' opinion), Mali was
+    announced; a chief with a rank opened it for his organization, which organized it; two topics;
+    an Arabic report and an English one, whose dates disagree (a dispute).
+    """
+    libya = named_country("LY")
+    agency = organization("military-intelligence", name_ar="إدارة الاستخبارات العسكرية",
+                          name_en="Military Intelligence Department", acronym="MID", country=libya,
+                          kind="intelligence-service")
+    edition_of = series("intelligence-chiefs", name_ar="مؤتمرات قادة الاستخبارات", name_en="Intelligence chiefs",
+                        organization=agency)
+    record = conference(
+        slug, start=day("2024-12-21"), end=day("2024-12-22"),
+        name_ar="المؤتمر الأول لقادة الاستخبارات العسكرية", name_en="First Conference of Military Intelligence Chiefs",
+        short_name_ar="قادة الاستخبارات 2024", short_name_en="Intelligence chiefs 2024",
+        city_ar="طرابلس", city_en="Tripoli", host_country=libya, series=edition_of, edition=2,
+        theme_ar="الأمن المشترك", theme_en="Common security",
+        summary_ar="اجتمع قادة الاستخبارات العسكرية في طرابلس.",
+        summary_en="Military intelligence chiefs met in Tripoli.",
+        **fields,
+    )
+    record.topics.add(topic("terrorism", "الإرهاب", "Terrorism"), topic("smuggling", "التهريب", "Smuggling"))
+    report = source("report-ar", title_ar="تقرير عن المؤتمر", title_en="Report on the conference",
+                    outlet_ar="الصحيفة", outlet_en="The Paper", published_on=day("2024-12-23"))
+    press = source("report-en", language="en", title_ar="خبر بالإنجليزية", title_en="English news item",
+                   outlet_ar="ليبيا هيرالد", outlet_en="Libya Herald", url="https://libyaherald.com/item")
+    citation(report, conference=record, fact="conference-dates", excerpt_ar="بعد يومين من المشاورات",
+             excerpt_en="after two days of consultations")
+    citation(press, conference=record, fact="conference-dates", quote_language="en", stance="contradicts",
+             excerpt_ar="انعقد في 20 ديسمبر", excerpt_en="held on 20 December",
+             claim_ar="انعقد المؤتمر في 20 ديسمبر", claim_en="the conference was held on 20 December")
+    citation(report, conference=record, fact="conference-place", excerpt_ar="اختتم في طرابلس",
+             excerpt_en="closed in Tripoli")
+    participation(record, libya, role="host")
+    for code in ("TN", "DZ"):
+        row = participation(record, named_country(code))
+        citation(report, participation=row, excerpt_ar="بحضور وفود من تونس والجزائر",
+                 excerpt_en="with delegations from Tunisia and Algeria")
+    absent = participation(record, named_country("EG"), role="absent", note_ar="غابت مصر.",
+                           note_en="Egypt stayed away.")
+    citation(report, participation=absent, excerpt_ar="في غياب مصر", excerpt_en="in Egypt's absence")
+    citation(report, participation=absent, excerpt_ar="مراقبون يرون أن مصر تسعى للنأي بنفسها",
+             excerpt_en="observers think Egypt seeks to keep its distance", attributed_to_ar="مراقبون",
+             attributed_to_en="observers")
+    announced = participation(record, named_country("ML"), role="announced")
+    citation(report, participation=announced, excerpt_ar="ومالي", excerpt_en="and Mali")
+    chief = person("mahmoud-hamza", name_ar="محمود حمزة", name_en="Mahmoud Hamza", rank_ar="اللواء",
+                   rank_en="Major General", country=libya)
+    position(chief, agency, key="director", title_ar="مدير الاستخبارات العسكرية",
+             title_en="Director of Military Intelligence")
+    opened = attendance(record, chief, role="opening-speaker", organization=agency)
+    citation(report, attendance=opened, excerpt_ar="رحب اللواء محمود حمزة بالوفود",
+             excerpt_en="Major General Mahmoud Hamza welcomed the delegations")
+    organizer = conference_organization(record, agency, role="organizer")
+    citation(report, conference_organization=organizer, excerpt_ar="بتنظيم إدارة الاستخبارات العسكرية",
+             excerpt_en="organized by the Military Intelligence Department")
+    return record

@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from pytest_django.asserts import assertContains, assertNotContains
 
 from conferences.models import Conference, Participation, Topic
+from core.models import SLUG_USED_BEFORE
 from participants.models import Country
-from portal.permalinks import SLUG_USED_BEFORE
 
 SLUG = "cissa-20-benghazi-2025"
 PASSWORD = "Sahara-Atlas-2025!"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.arabic import matches, normalise, search_terms
+from core.arabic import matches, normalise, search_terms
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from conferences.models import Conference
-from conferences.templatetags.partial_dates import format_partial_date
-from portal.models import has_arabic
+from core.bilingual import has_arabic
+from core.dates import format_partial_date
 
 pytestmark = pytest.mark.django_db
 
@@ -214,11 +214,11 @@ def test_bibtex_special_characters_in_a_title_are_escaped(client):
 
 DETAIL_PAGES = [
     ("conferences:detail", {"slug": CISSA_20}, "/c/"),
-    ("participants:person", {"slug": "hussein-al-ayeb"}, "/p/"),
+    ("people:detail", {"slug": "hussein-al-ayeb"}, "/p/"),
     ("organizations:detail", {"slug": "cissa"}, "/o/"),
-    ("conferences:source", {"slug": "espacemanager-cissa-20-closing"}, "/s/"),
-    ("conferences:topic", {"slug": "terrorism"}, "/t/"),
-    ("participants:country", {"code": "ly"}, "/k/"),
+    ("sources:detail", {"slug": "espacemanager-cissa-20-closing"}, "/s/"),
+    ("topics:detail", {"slug": "terrorism"}, "/t/"),
+    ("countries:detail", {"code": "ly"}, "/k/"),
 ]
 
 

@@ -124,7 +124,7 @@ def test_health_checks_tell_the_process_from_the_database(outage):
 @pytest.mark.django_db
 def test_a_connection_lost_mid_request_answers_503_not_500(monkeypatch):
     """The same answer when the database goes away while a page is being built."""
-    from conferences import views
+    from public.views import conferences as views
 
     def lost(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")

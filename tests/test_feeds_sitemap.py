@@ -17,8 +17,8 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 ATOM = "{http://www.w3.org/2005/Atom}"
 LIST_PAGES = [
-    "conferences:home", "conferences:list", "conferences:series_list", "conferences:topic_list",
-    "conferences:source_list", "participants:country_list", "participants:person_list", "organizations:list",
+    "pages:home", "conferences:list", "series:list", "topics:list",
+    "sources:list", "countries:list", "people:list", "organizations:list",
 ]
 RECORDS = [Conference, Series, Country, Organization, Person, Topic, SourceReport]
 
@@ -26,7 +26,7 @@ RECORDS = [Conference, Series, Country, Organization, Person, Topic, SourceRepor
 def absolute(language, path_or_name, record=None):
     with translation.override(language):
         if isinstance(record, Series):
-            path = reverse("conferences:series", kwargs={"slug": record.slug})
+            path = reverse("series:detail", kwargs={"slug": record.slug})
         else:
             path = record.get_absolute_url() if record is not None else reverse(path_or_name)
     return f"{BASE}{path}"

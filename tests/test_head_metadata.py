@@ -13,9 +13,9 @@ from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
 from conferences.models import Conference, Series, SourceReport, Topic
+from core.bilingual import has_arabic
 from organizations.models import Organization
 from participants.models import Country, Person
-from portal.models import has_arabic
 
 pytestmark = pytest.mark.django_db
 
@@ -34,32 +34,32 @@ def record_title(model, **lookup):
 # Every kind of page: its URL name and arguments, its Open Graph type, and the title its
 # preview shows (read in the page's language).
 PAGES = [
-    ("conferences:home", {}, "website", lambda: gettext("Security and intelligence conferences in Africa")),
+    ("pages:home", {}, "website", lambda: gettext("Security and intelligence conferences in Africa")),
     ("conferences:list", {}, "website", lambda: gettext("Conferences")),
-    ("conferences:topic_list", {}, "website", lambda: gettext("Topics")),
-    ("conferences:source_list", {}, "website", lambda: gettext("Sources")),
-    ("participants:country_list", {}, "website", lambda: gettext("Countries")),
-    ("participants:person_list", {}, "website", lambda: gettext("People")),
+    ("topics:list", {}, "website", lambda: gettext("Topics")),
+    ("sources:list", {}, "website", lambda: gettext("Sources")),
+    ("countries:list", {}, "website", lambda: gettext("Countries")),
+    ("people:list", {}, "website", lambda: gettext("People")),
     ("organizations:list", {}, "website", lambda: gettext("Organizations")),
     ("conferences:detail", {"slug": "cissa-20-benghazi-2025"}, "article",
      record_title(Conference, slug="cissa-20-benghazi-2025")),
     ("conferences:detail", {"slug": "cissa-21"}, "article", record_title(Conference, slug="cissa-21")),
     ("conferences:detail", {"slug": "marrakech-platform-4-agadir-2025"}, "article",
      record_title(Conference, slug="marrakech-platform-4-agadir-2025")),
-    ("conferences:topic", {"slug": "terrorism"}, "website", record_title(Topic, slug="terrorism")),
-    ("conferences:source", {"slug": "espacemanager-cissa-20-closing"}, "article",
+    ("topics:detail", {"slug": "terrorism"}, "website", record_title(Topic, slug="terrorism")),
+    ("sources:detail", {"slug": "espacemanager-cissa-20-closing"}, "article",
      lambda: SourceReport.objects.get(slug="espacemanager-cissa-20-closing").title),
-    ("participants:country", {"code": "ly"}, "website", record_title(Country, code="LY")),
-    ("participants:country", {"code": "eg"}, "website", record_title(Country, code="EG")),
-    ("participants:person", {"slug": "hussein-al-ayeb"}, "profile", record_title(Person, slug="hussein-al-ayeb")),
-    ("participants:person", {"slug": "abdellatif-hammouchi"}, "profile",
+    ("countries:detail", {"code": "ly"}, "website", record_title(Country, code="LY")),
+    ("countries:detail", {"code": "eg"}, "website", record_title(Country, code="EG")),
+    ("people:detail", {"slug": "hussein-al-ayeb"}, "profile", record_title(Person, slug="hussein-al-ayeb")),
+    ("people:detail", {"slug": "abdellatif-hammouchi"}, "profile",
      record_title(Person, slug="abdellatif-hammouchi")),
     ("organizations:detail", {"slug": "cissa"}, "website", lambda: str(Organization.objects.get(slug="cissa"))),
     # No description in either language: the page describes itself in a sentence of its own.
     ("organizations:detail", {"slug": "dged"}, "website", lambda: str(Organization.objects.get(slug="dged"))),
-    ("conferences:search", {}, "website", lambda: pgettext("page heading", "Search")),
-    ("conferences:series_list", {}, "website", lambda: pgettext("plural", "Series")),
-    ("conferences:series", {"slug": "cissa-conferences"}, "website", record_title(Series, slug="cissa-conferences")),
+    ("pages:search", {}, "website", lambda: pgettext("page heading", "Search")),
+    ("series:list", {}, "website", lambda: pgettext("plural", "Series")),
+    ("series:detail", {"slug": "cissa-conferences"}, "website", record_title(Series, slug="cissa-conferences")),
 ]
 
 
@@ -183,7 +183,7 @@ def test_an_organization_without_a_description_gets_a_sentence_of_its_own(client
 
 def test_a_description_missing_in_english_is_not_shown_in_arabic_on_the_english_page(client):
     Person.objects.filter(slug="hussein-al-ayeb").update(description_en="")
-    description = head(client, "participants:person", "en", slug="hussein-al-ayeb").one("description")
+    description = head(client, "people:detail", "en", slug="hussein-al-ayeb").one("description")
     assert description == (
         "Hussein Mohammed Khalifa al-Ayeb: positions and attendance at security conferences in Africa, "
         "as the cited reports record them."
@@ -197,11 +197,11 @@ def test_a_filtered_list_previews_its_own_address(client):
 
 
 def test_a_topic_page_says_what_the_topic_is(client):
-    assert head(client, "conferences:topic", "en", slug="terrorism").one("description") == (
+    assert head(client, "topics:detail", "en", slug="terrorism").one("description") == (
         "Terrorism: Countering terrorism and terrorist groups. "
         "Security conferences in Africa that discussed this topic."
     )
-    assert head(client, "conferences:topic", "ar", slug="terrorism").one("description") == (
+    assert head(client, "topics:detail", "ar", slug="terrorism").one("description") == (
         "الإرهاب: مكافحة الإرهاب والجماعات الإرهابية. مؤتمرات الأمن في أفريقيا التي تناولت هذا الموضوع."
     )
 
@@ -215,6 +215,6 @@ def test_a_conference_preview_is_an_article_with_its_last_update(client):
 
 
 def test_a_search_names_its_words_in_the_preview(client):
-    html = head(client, "conferences:search", "en", query="?q=CISSA")
+    html = head(client, "pages:search", "en", query="?q=CISSA")
     assert html.one("og:title") == "Search: CISSA"
     assert html.one("description").startswith("Search the security and intelligence conferences")

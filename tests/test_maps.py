@@ -17,8 +17,8 @@ from django.urls import resolve, reverse
 from django.utils import translation
 
 from conferences.models import Conference, Participation
-from participants import maps
 from participants.models import Country
+from public import maps
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +212,7 @@ def test_a_conference_with_no_country_recorded_still_has_its_map(client):
 
 
 def test_a_country_page_maps_where_its_conferences_were_held(client):
-    content = get(client, "participants:country", "en", code="eg")
+    content = get(client, "countries:detail", "en", code="eg")
     drawn = shapes(svg_of(content)[0])
     # Egypt took part in one conference in Libya and stayed away from another: taking part wins.
     assert drawn["LY"][:2] == ("participant", "/en/countries/ly/")
@@ -223,14 +223,14 @@ def test_a_country_page_maps_where_its_conferences_were_held(client):
 
 
 def test_a_host_country_page_shows_it_as_host(client):
-    content = get(client, "participants:country", "ar", code="ly")
+    content = get(client, "countries:detail", "ar", code="ly")
     drawn = shapes(svg_of(content)[0])
     assert drawn["LY"][0] == "host"
     assert text_beside(content) == {"ly"}
 
 
 def test_the_countries_index_maps_every_record_by_its_strongest_part(client):
-    content = get(client, "participants:country_list", "en")
+    content = get(client, "countries:list", "en")
     drawn = shapes(svg_of(content)[0])
     assert drawn["LY"][0] == "host" and drawn["MA"][0] == "host"
     assert drawn["EG"][0] == "participant"  # took part once, absent once
@@ -244,6 +244,6 @@ def test_the_countries_index_maps_every_record_by_its_strongest_part(client):
 def test_a_shape_links_once_a_country_record_exists(client):
     Country.objects.create(code="AO", name_ar="أنغولا", name_en="Angola", region="southern-africa")
     Country.objects.create(code="EH", name_ar="الصحراء الغربية", name_en="Western Sahara", region="north-africa")
-    drawn = shapes(svg_of(get(client, "participants:country_list", "en"))[0])
+    drawn = shapes(svg_of(get(client, "countries:list", "en"))[0])
     assert drawn["AO"][:2] == ("land", "/en/countries/ao/")
     assert drawn["EH"][:2] == ("disputed", "/en/countries/eh/")  # linked, never coloured

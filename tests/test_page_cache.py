@@ -23,7 +23,7 @@ def backend(name):
     prefix = f"portal-tests-{uuid.uuid4().hex}"
     if name == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}
-    return {"BACKEND": "portal.cache.RedisCache", "LOCATION": REDIS_LOCATION, "KEY_PREFIX": prefix}
+    return {"BACKEND": "public.cache.RedisCache", "LOCATION": REDIS_LOCATION, "KEY_PREFIX": prefix}
 
 
 @pytest.fixture(params=["locmem", "redis"])
@@ -66,11 +66,12 @@ def test_each_language_keeps_its_own_page(client, page_cache):
     assert arabic_again.content == arabic.content and english_again.content == english.content
 
 
-def test_an_edit_shows_at_once(client, page_cache):
+def test_an_edit_shows_at_once(client, page_cache, django_capture_on_commit_callbacks):
     get(client, PAGE)
     conference = Conference.objects.get(slug="cissa-20-benghazi-2025")
     conference.name_en = "CISSA 20, as corrected"
-    conference.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the editor's transaction commits
+        conference.save()
     response, queries = get(client, PAGE)
     assert "CISSA 20, as corrected" in response.content.decode()
     assert queries > 1
@@ -80,7 +81,7 @@ def test_a_change_by_another_process_shows_at_once(client, page_cache):
     """Another worker bumps the shared site state; this one sees it on the next request."""
     get(client, PAGE)
     Conference.objects.filter(slug="cissa-20-benghazi-2025").update(name_en="Renamed elsewhere")
-    from portal import state
+    from core import state
 
     state.bump()
     assert "Renamed elsewhere" in get(client, PAGE)[0].content.decode()

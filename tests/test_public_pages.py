@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from conferences.models import Citation, Conference, Participation, SourceReport
-from conferences.templatetags.partial_dates import format_partial_date
+from core.dates import format_partial_date
 from participants.models import Country
 
 pytestmark = pytest.mark.django_db
@@ -27,23 +27,23 @@ LANGUAGES = ["ar", "en"]
 # The numbers are the counts on the seed data; a page that grew an N+1 query would
 # exceed them, since its rows would each cost a query of their own.
 PAGES = [
-    ("conferences:home", {}, 7),
+    ("pages:home", {}, 7),
     ("conferences:list", {}, 7),
     ("conferences:detail", {"slug": "cissa-20-benghazi-2025"}, 8),
     ("conferences:detail", {"slug": "cissa-21"}, 8),
     ("conferences:detail", {"slug": "tripoli-military-intelligence-chiefs-2024"}, 8),
     ("conferences:detail", {"slug": "benghazi-chiefs-of-staff-2026"}, 8),
     ("conferences:detail", {"slug": "marrakech-platform-4-agadir-2025"}, 8),
-    ("conferences:topic_list", {}, 3),
-    ("conferences:topic", {"slug": "terrorism"}, 4),
-    ("conferences:source_list", {}, 3),
-    ("conferences:source", {"slug": "espacemanager-cissa-20-closing"}, 3),
-    ("participants:country_list", {}, 2),
-    ("participants:country", {"code": "ly"}, 7),
-    ("participants:country", {"code": "eg"}, 7),
-    ("participants:person_list", {}, 3),
-    ("participants:person", {"slug": "hussein-al-ayeb"}, 7),
-    ("participants:person", {"slug": "abdellatif-hammouchi"}, 7),
+    ("topics:list", {}, 3),
+    ("topics:detail", {"slug": "terrorism"}, 4),
+    ("sources:list", {}, 3),
+    ("sources:detail", {"slug": "espacemanager-cissa-20-closing"}, 3),
+    ("countries:list", {}, 2),
+    ("countries:detail", {"code": "ly"}, 7),
+    ("countries:detail", {"code": "eg"}, 7),
+    ("people:list", {}, 3),
+    ("people:detail", {"slug": "hussein-al-ayeb"}, 7),
+    ("people:detail", {"slug": "abdellatif-hammouchi"}, 7),
     ("organizations:list", {}, 3),
     ("organizations:detail", {"slug": "cissa"}, 8),
     ("organizations:detail", {"slug": "marrakech-platform"}, 8),
@@ -153,7 +153,7 @@ def test_page_is_in_its_language_with_links_to_the_other(client, page, language)
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_page_has_landmarks_skip_link_and_footer(client, language):
-    response = client.get(url("conferences:home", language))
+    response = client.get(url("pages:home", language))
     content = response.content.decode()
     for landmark in ("<header", "<nav", '<main id="main"', "<footer"):
         assert landmark in content
@@ -170,7 +170,7 @@ def test_every_page_has_landmarks_skip_link_and_footer(client, language):
 
 
 def test_the_arabic_font_is_self_hosted_with_its_licence(client):
-    content = client.get(url("conferences:home", "ar")).content.decode()
+    content = client.get(url("pages:home", "ar")).content.decode()
     assert '<link rel="preload" href="/static/fonts/noto-naskh-arabic-arabic-400-normal.woff2"' in content
     from django.contrib.staticfiles import finders
 
@@ -191,7 +191,7 @@ def test_the_arabic_font_is_self_hosted_with_its_licence(client):
 
 
 def test_home_lists_conferences_newest_first_and_the_ways_in(client):
-    html = fetch(client, "conferences:home", "en")
+    html = fetch(client, "pages:home", "en")
     assert html.h1() == ["Security and intelligence conferences in Africa"]
     conference_links = [href for href in html.hrefs() if re.fullmatch(r"/en/conferences/[\w-]+/", href)]
     # The latest come first; the timeline below links them again.
@@ -212,7 +212,7 @@ def test_home_lists_conferences_newest_first_and_the_ways_in(client):
 
 
 def test_home_in_arabic(client):
-    html = fetch(client, "conferences:home", "ar")
+    html = fetch(client, "pages:home", "ar")
     assert html.h1() == ["مؤتمرات الأمن والاستخبارات في أفريقيا"]
     assert "سيسا" in html.text
     assert "25–26 أغسطس 2025" in html.text
@@ -399,7 +399,7 @@ def test_conference_list_is_paginated_and_pages_keep_the_filters(client):
 
 def test_source_list_is_paginated(client):
     assert SourceReport.objects.count() > 20
-    html = fetch(client, "conferences:source_list", "en", query="?page=2")
+    html = fetch(client, "sources:list", "en", query="?page=2")
     assert "Page 2 of" in html.text
     assert "?page=1" in html.hrefs()
 
@@ -408,7 +408,7 @@ def test_source_list_is_paginated(client):
 
 
 def test_countries_index_counts_by_region(client):
-    response = client.get(url("participants:country_list", "en"))
+    response = client.get(url("countries:list", "en"))
     content = response.content.decode()
     html = Page(content)
     regions = [text.strip() for level, text in html.headings if level == 2]
@@ -426,7 +426,7 @@ def section(content, section_id):
 
 
 def test_country_page_of_egypt(client):
-    content = client.get(url("participants:country", "en", code="eg")).content.decode()
+    content = client.get(url("countries:detail", "en", code="eg")).content.decode()
     assert Page(content).h1() == ["Egypt"]
     assert "/en/conferences/benghazi-chiefs-of-staff-2026/" in section(content, "group-participant")
     assert "/en/conferences/tripoli-military-intelligence-chiefs-2024/" in section(content, "group-absent")
@@ -436,7 +436,7 @@ def test_country_page_of_egypt(client):
 
 
 def test_country_page_of_libya_in_arabic(client):
-    content = client.get(url("participants:country", "ar", code="ly")).content.decode()
+    content = client.get(url("countries:detail", "ar", code="ly")).content.decode()
     html = Page(content)
     assert html.h1() == ["ليبيا"]
     hosted = Page(section(content, "group-host")).text
@@ -458,7 +458,7 @@ def test_a_long_list_on_a_country_page_is_paged(client):
         )
         for i in range(25)
     ])
-    path = url("participants:country", "en", code="ly")
+    path = url("countries:detail", "en", code="ly")
     first = client.get(path).content.decode()
     hosted = section(first, "group-host")
     total = Conference.objects.filter(host_country=libya).count()
@@ -477,7 +477,7 @@ def test_a_long_list_on_a_country_page_is_paged(client):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_person_page_shows_both_scripts_aliases_positions_and_conferences(client, language):
-    html = fetch(client, "participants:person", language, slug="hussein-al-ayeb")
+    html = fetch(client, "people:detail", language, slug="hussein-al-ayeb")
     assert "حسين محمد خليفة العائب" in html.text
     assert "Hussein Mohammed Khalifa al-Ayeb" in html.text
     assert "العايب" in html.text and "Hussein Al-Aib" in html.text
@@ -516,14 +516,14 @@ def test_organization_page_in_arabic(client):
 
 
 def test_topic_page_lists_the_conferences_that_discussed_it(client):
-    html = fetch(client, "conferences:topic", "en", slug="organized-crime")
+    html = fetch(client, "topics:detail", "en", slug="organized-crime")
     assert html.h1() == ["Organized crime"]
     links = [href for href in html.hrefs() if re.fullmatch(r"/en/conferences/[\w-]+/", href)]
     assert links == ["/en/conferences/benghazi-chiefs-of-staff-2026/", "/en/conferences/cissa-20-benghazi-2025/"]
 
 
 def test_source_page(client):
-    response = client.get(url("conferences:source", "en", slug="espacemanager-cissa-20-closing"))
+    response = client.get(url("sources:detail", "en", slug="espacemanager-cissa-20-closing"))
     html = Page(response.content)
     assert "Espace Manager" in html.text
     assert "date not stated in the source" in html.text
@@ -581,7 +581,7 @@ def test_404_page_is_in_the_visitors_language(client, path, language, title):
     ("path", "language", "title"), [("/en/x/", "en", "Server error"), ("/ar/x/", "ar", "خطأ في الخادم")]
 )
 def test_500_page_is_in_the_visitors_language(path, language, title):
-    from portal.views import server_error
+    from public.views.base import server_error
 
     response = server_error(RequestFactory().get(path))
     html = Page(response.content)

@@ -115,7 +115,7 @@ def test_production_redirects_plain_http_but_not_the_health_checks():
 def test_the_admin_can_move_and_robots_txt_follows_it():
     code = (
         "import django; django.setup(); from django.urls import reverse; from django.test import RequestFactory; "
-        "from portal.sitemaps import robots_txt; print(reverse('admin:index')); "
+        "from public.sitemaps import robots_txt; print(reverse('admin:index')); "
         "print(robots_txt(RequestFactory().get('/robots.txt', HTTP_HOST='localhost')).content.decode())"
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
@@ -235,7 +235,7 @@ def test_the_lockout_ends_after_the_cool_off(editor):
 
 
 def test_behind_a_proxy_the_lockout_uses_the_address_the_proxy_saw(settings, rf):
-    from portal.security import client_ip
+    from public.security import client_ip
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.20")
     assert client_ip(request) == "10.0.0.2"

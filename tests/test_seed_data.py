@@ -11,10 +11,10 @@ from django.core.management import call_command
 from modeltranslation.translator import translator
 
 from conferences.models import Attendance, Citation, Conference, Participation, SourceReport
+from core.bilingual import ARABIC_LETTER, LATIN_LETTER, has_arabic
 from organizations.models import Organization
 from participants.models import Person
 from participants.ranks import english_rank, ranks_in
-from portal.models import ARABIC_LETTER, LATIN_LETTER, has_arabic
 
 pytestmark = pytest.mark.django_db
 

@@ -12,12 +12,12 @@ from conferences.models import (
     Conference,
     ConferenceOrganization,
     Participation,
-    SeedRecord,
     Series,
     SourceReport,
     Topic,
 )
-from conferences.seeding import SEED_DIR, Loader
+from core.models import SeedRecord
+from core.seeding import SEED_DIR, Loader
 from organizations.models import Organization, OrganizationAlias, Position
 from participants.models import Country, Person, PersonAlias
 

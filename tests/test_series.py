@@ -25,16 +25,16 @@ MARRAKECH = "marrakech-platform-meetings"
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_addresses_are_the_same_in_both_languages(language):
     with translation.override(language):
-        assert reverse("conferences:series_list") == f"/{language}/series/"
-        assert reverse("conferences:series", kwargs={"slug": CISSA}) == f"/{language}/series/{CISSA}/"
-        assert resolve(f"/{language}/series/{CISSA}/").view_name == "conferences:series"
+        assert reverse("series:list") == f"/{language}/series/"
+        assert reverse("series:detail", kwargs={"slug": CISSA}) == f"/{language}/series/{CISSA}/"
+        assert resolve(f"/{language}/series/{CISSA}/").view_name == "series:detail"
 
 
 # --- The list of series -------------------------------------------------------------------------
 
 
 def test_the_list_shows_each_series_with_its_number_of_editions(client):
-    html = fetch(client, "conferences:series_list", "en")
+    html = fetch(client, "series:list", "en")
     assert html.h1() == ["Series"]
     assert f"/en/series/{CISSA}/" in html.hrefs()
     assert f"/en/series/{MARRAKECH}/" in html.hrefs()
@@ -44,7 +44,7 @@ def test_the_list_shows_each_series_with_its_number_of_editions(client):
 
 
 def test_the_list_in_arabic(client):
-    html = fetch(client, "conferences:series_list", "ar")
+    html = fetch(client, "series:list", "ar")
     assert html.h1() == ["سلاسل المؤتمرات"]
     assert html.html["dir"] == "rtl"
     assert "(دورتان)" in html.text
@@ -53,7 +53,7 @@ def test_the_list_in_arabic(client):
 
 
 def test_the_site_navigation_leads_to_the_list(client):
-    html = fetch(client, "conferences:home", "en")
+    html = fetch(client, "pages:home", "en")
     assert "/en/series/" in html.hrefs()
     content = client.get("/en/series/").content.decode()
     assert '<a href="/en/series/" aria-current="page">Series</a>' in content
@@ -64,7 +64,7 @@ def test_the_site_navigation_leads_to_the_list(client):
 
 
 def test_a_series_shows_its_name_organization_editions_and_timeline(client):
-    html = fetch(client, "conferences:series", "en", slug=CISSA)
+    html = fetch(client, "series:detail", "en", slug=CISSA)
     assert html.h1() == ["Conferences of the Committee of Intelligence and Security Services of Africa (CISSA)"]
     organization = Organization.objects.get(slug="cissa")
     assert organization.get_absolute_url().replace("/ar/", "/en/") in html.hrefs()
@@ -72,7 +72,7 @@ def test_a_series_shows_its_name_organization_editions_and_timeline(client):
     # The editions, newest first: the undated one last.
     editions = [href for href in html.hrefs() if re.fullmatch(r"/en/conferences/[\w-]+/", href)]
     assert editions[:2] == ["/en/conferences/cissa-20-benghazi-2025/", "/en/conferences/cissa-21/"]
-    years, undated = timeline(client.get(url("conferences:series", "en", slug=CISSA)).content)
+    years, undated = timeline(client.get(url("series:detail", "en", slug=CISSA)).content)
     assert list(years) == [2025]
     assert {"tl-exact", "tl-s8", "tl-e8"} <= entry(years, 2025, "/en/conferences/cissa-20-benghazi-2025/")["classes"]
     assert [item["href"] for item in undated] == ["/en/conferences/cissa-21/"]
@@ -82,12 +82,12 @@ def test_a_series_shows_its_name_organization_editions_and_timeline(client):
 
 
 def test_a_series_in_arabic(client):
-    html = fetch(client, "conferences:series", "ar", slug=MARRAKECH)
+    html = fetch(client, "series:detail", "ar", slug=MARRAKECH)
     assert html.h1() == [Series.objects.get(slug=MARRAKECH).name_ar]
     assert html.html["lang"] == "ar" and html.html["dir"] == "rtl"
     assert "الدورات، الأحدث أولًا" in html.text
     assert "الخط الزمني" in html.text
-    years, undated = timeline(client.get(url("conferences:series", "ar", slug=MARRAKECH)).content)
+    years, undated = timeline(client.get(url("series:detail", "ar", slug=MARRAKECH)).content)
     item = entry(years, 2025, "/ar/conferences/marrakech-platform-4-agadir-2025/")
     assert {"tl-s6", "tl-e6"} <= item["classes"]
     assert "17 يونيو 2025" in item["text"]
@@ -96,7 +96,7 @@ def test_a_series_in_arabic(client):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_series_page_has_one_h1_and_ordered_headings(client, language):
-    page = Page(client.get(url("conferences:series", language, slug=CISSA)).content)
+    page = Page(client.get(url("series:detail", language, slug=CISSA)).content)
     levels = [level for level, _text in page.headings]
     assert levels.count(1) == 1 and levels[0] == 1
     assert all(level <= previous + 1 for previous, level in zip(levels, levels[1:], strict=False))
@@ -122,12 +122,12 @@ def test_the_editions_are_paginated_and_the_timeline_is_bounded(client):
     series = Series.objects.create(slug="yearly", name_ar="سلسلة سنوية", name_en="A yearly series")
     for year in range(2001, 2026):
         create(f"yearly-{year}", datetime.date(year, 3, 1), "month", series=series, edition=year - 2000)
-    first = fetch(client, "conferences:series", "en", slug="yearly")
+    first = fetch(client, "series:detail", "en", slug="yearly")
     assert "Page 1 of 2" in first.text
     editions = [href for href in first.hrefs() if re.fullmatch(r"/en/conferences/yearly-\d+/", href)]
     # The editions list, then the timeline's own links to the same conferences.
     assert editions[:20] == [f"/en/conferences/yearly-{year}/" for year in range(2025, 2005, -1)]
-    second = fetch(client, "conferences:series", "en", slug="yearly", query="?page=2")
+    second = fetch(client, "series:detail", "en", slug="yearly", query="?page=2")
     assert "/en/conferences/yearly-2001/" in second.hrefs()
     years, _undated = timeline(client.get("/en/series/yearly/").content)
     assert list(years) == list(range(2025, 2015, -1))
@@ -139,7 +139,7 @@ def test_a_busy_month_in_a_series_points_to_its_editions(client):
     series = Series.objects.get(slug=CISSA)
     for day in range(1, 4):
         create(f"cissa-extra-{day}", datetime.date(2025, 8, day), "day", series=series)
-    years, _undated = timeline(client.get(url("conferences:series", "en", slug=CISSA)).content)
+    years, _undated = timeline(client.get(url("series:detail", "en", slug=CISSA)).content)
     more = [item for item in years[2025] if "tl-s8" in item["classes"] and "tl-bar" not in item["classes"]]
     assert [(item["text"], item["href"]) for item in more] == [("+1 more in August 2025", "#editions")]
 
@@ -166,7 +166,7 @@ def test_the_series_pages_are_in_the_sitemap(client):
 
 def test_series_edition_counts_follow_new_editions(client):
     create("cissa-22", None, series=Series.objects.get(slug=CISSA), edition=22)
-    assert "(3 editions)" in fetch(client, "conferences:series_list", "en").text
+    assert "(3 editions)" in fetch(client, "series:list", "en").text
     assert Conference.objects.filter(series__slug=CISSA).count() == 3
 
 

@@ -27,12 +27,12 @@ DETAIL_PAGES = [
     ("conferences:detail", {"slug": "tripoli-military-intelligence-chiefs-2024"}, "Event"),
     ("conferences:detail", {"slug": "benghazi-chiefs-of-staff-2026"}, "Event"),
     ("conferences:detail", {"slug": "marrakech-platform-4-agadir-2025"}, "Event"),
-    ("participants:person", {"slug": "hussein-al-ayeb"}, "Person"),
-    ("participants:person", {"slug": "mohammed-vi"}, "Person"),
+    ("people:detail", {"slug": "hussein-al-ayeb"}, "Person"),
+    ("people:detail", {"slug": "mohammed-vi"}, "Person"),
     ("organizations:detail", {"slug": "cissa"}, "Organization"),
     ("organizations:detail", {"slug": "african-union-commission"}, "Organization"),
-    ("participants:country", {"code": "ly"}, "Place"),
-    ("participants:country", {"code": "eg"}, "Place"),
+    ("countries:detail", {"code": "ly"}, "Place"),
+    ("countries:detail", {"code": "eg"}, "Place"),
 ]
 
 
@@ -75,7 +75,7 @@ def test_every_record_page_describes_its_record_in_the_pages_language(client, na
 
 def test_list_pages_carry_no_record(client):
     assert blocks(client, "conferences:list", "en") == []
-    assert blocks(client, "conferences:home", "ar") == []
+    assert blocks(client, "pages:home", "ar") == []
 
 
 # --- Conferences -----------------------------------------------------------------------------
@@ -181,7 +181,7 @@ def test_text_that_looks_like_markup_cannot_leave_the_script_block(client):
 
 
 def test_a_person_with_aliases_rank_and_positions(client):
-    data = json_ld(client, "participants:person", "en", slug="hussein-al-ayeb")
+    data = json_ld(client, "people:detail", "en", slug="hussein-al-ayeb")
 
     assert data["name"] == "Hussein Mohammed Khalifa al-Ayeb"
     assert data["honorificPrefix"] == "General"
@@ -202,7 +202,7 @@ def test_a_person_with_aliases_rank_and_positions(client):
 
 
 def test_a_person_in_arabic(client):
-    data = json_ld(client, "participants:person", "ar", slug="hussein-al-ayeb")
+    data = json_ld(client, "people:detail", "ar", slug="hussein-al-ayeb")
     assert data["name"] == "حسين محمد خليفة العائب"
     assert data["honorificPrefix"] == "الفريق أول"
     assert "Hussein Mohammed Khalifa al-Ayeb" in data["alternateName"]
@@ -234,7 +234,7 @@ def test_an_organization_lists_its_units(client):
 
 @pytest.mark.parametrize(("language", "name"), [("en", "Libya"), ("ar", "ليبيا")])
 def test_a_country_is_a_place_with_its_iso_code(client, language, name):
-    data = json_ld(client, "participants:country", language, code="ly")
+    data = json_ld(client, "countries:detail", language, code="ly")
     assert data["@type"] == "Place"
     assert data["name"] == name
     assert data["identifier"] == "LY"

@@ -57,7 +57,7 @@ def entry(years, year, href):
 
 
 def home(client, language="en"):
-    response = client.get(url("conferences:home", language))
+    response = client.get(url("pages:home", language))
     assert response.status_code == 200
     return timeline(response.content)
 
@@ -98,14 +98,14 @@ def test_the_seed_conference_with_no_date_is_listed_apart(client):
     years, undated = home(client)
     assert [item["href"] for item in undated] == ["/en/conferences/cissa-21/"]
     assert all("/en/conferences/cissa-21/" != item["href"] for items in years.values() for item in items)
-    page = Page(client.get(url("conferences:home", "en")).content)
+    page = Page(client.get(url("pages:home", "en")).content)
     assert "Date not known" in [text.strip() for _level, text in page.headings]
 
 
 def test_the_timeline_reads_in_arabic_with_the_sites_month_names(client):
     create("month-only-2025", D(2025, 3, 1), "month")
     create("year-only-2025", D(2025, 1, 1), "year")
-    response = client.get(url("conferences:home", "ar"))
+    response = client.get(url("pages:home", "ar"))
     page = Page(response.content)
     headings = [text.strip() for _level, text in page.headings]
     assert "الخط الزمني" in headings
@@ -145,7 +145,7 @@ def test_a_conference_known_to_its_year_spans_the_year_and_says_year_only(client
 def test_precisions_are_told_apart_by_words_and_outline_not_colour(client):
     create("march-2025", D(2025, 3, 1), "month")
     create("sometime-2025", D(2025, 1, 1), "year")
-    content = client.get(url("conferences:home", "en")).content.decode()
+    content = client.get(url("pages:home", "en")).content.decode()
     for words in ("exact dates (solid outline)", "month only (dashed outline)", "year only (dotted outline, hatched)"):
         assert words in content
     stylesheet = Path(finders.find("css/site.css")).read_text(encoding="utf-8")
@@ -216,7 +216,7 @@ def test_only_the_most_recent_years_are_shown_and_the_rest_are_counted(client):
     create("oldest", D(2010, 1, 1), "year")
     years, _undated = home(client)
     assert sorted(years, reverse=True) == [2026, 2025, 2024]
-    content = client.get(url("conferences:home", "en")).content.decode()
+    content = client.get(url("pages:home", "en")).content.decode()
     assert "2 conferences of earlier years are not on this timeline." in content
 
 

@@ -23,15 +23,14 @@ from conferences.models import (
     OrganizationRole,
     Participation,
     ParticipationRole,
-    SeedRecord,
     Series,
     SourceReport,
     Topic,
 )
-from conferences.search import index as search_index
+from core.changes import bulk_write
+from core.models import SeedRecord
 from organizations.models import Organization, OrganizationKind
 from participants.models import Country, Person, Region
-from portal import state
 
 AR_WORDS = ["الأمن", "الاستخبارات", "التعاون", "الإقليمي", "مكافحة", "الإرهاب", "الحدود", "الساحل", "المتوسط",
             "الأفريقي", "الاستراتيجي", "الدفاع", "المعلومات", "الهجرة", "البحري", "السيبراني", "الشراكة", "القارة"]
@@ -69,12 +68,10 @@ class Command(BaseCommand):
         if Conference.objects.filter(slug__startswith="synthetic-").exists():
             raise CommandError("This database already holds synthetic conferences.")
         started = time.monotonic()
-        with transaction.atomic():
+        # A bulk write: what derives from the records (the site's version, the search index) is
+        # brought up to date once, after the commit (core.changes).
+        with transaction.atomic(), bulk_write():
             Generator(random.Random(options["seed"]), count).run()
-            # Bulk inserts send no signals: the search index is rebuilt in bulk too.
-            search_index.rebuild()
-            # Bulk inserts send no signals: tell the page cache and Last-Modified ourselves.
-            state.bump()
         if connection.vendor == "postgresql":
             # Fresh planner statistics: without them PostgreSQL plans the pages' joins for the
             # empty tables it last looked at.

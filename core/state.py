@@ -1,0 +1,101 @@
+"""The site's state: one version counter that every change to the portal's records moves on.
+
+- A save, delete or link change of a tracked record bumps it once, after its transaction
+  commits (core.changes): an editor's transaction takes no lock on it, and a rolled-back
+  edit changes nothing. A bulk write bumps it once at the end.
+- Each public request reads it once (`current(request)`): the page cache keys on the version,
+  and Last-Modified is its `changed_at`. Reading it from the database, not from a per-process
+  cache, is what makes an edit visible at once in every worker.
+- `remember()` keeps a summary that reads whole tables (the home page's counts, the list's
+  filter options) in the cache for the current version, so it is never older than the data.
+"""
+
+import datetime
+
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from .changes import after_commit, bulk_written, in_bulk_write
+from .models import SiteState, TrackedModel
+
+STATE_PK = 1
+# The m2m_changed actions that have changed the links; the pre_ ones have not yet.
+LINK_CHANGES = ("post_add", "post_remove", "post_clear")
+
+
+def _read(using=DEFAULT_DB_ALIAS):
+    """The row by primary key in plain SQL: every cached page pays for this read, and the
+    ORM would cost more than the page cache's own lookup."""
+    connection = connections[using]
+    table = connection.ops.quote_name(SiteState._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version, changed_at FROM {table} WHERE id = %s", [STATE_PK])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    version, changed_at = row
+    if timezone.is_naive(changed_at):  # SQLite keeps UTC without a zone
+        changed_at = changed_at.replace(tzinfo=datetime.UTC)
+    return SiteState(pk=STATE_PK, version=version, changed_at=changed_at)
+
+
+def current(request=None):
+    """The SiteState row, read once per request."""
+    if request is not None and hasattr(request, "site_state"):
+        return request.site_state
+    state = _read()
+    if state is None:
+        state, _created = SiteState.objects.get_or_create(pk=STATE_PK)
+    if request is not None:
+        request.site_state = state
+    return state
+
+
+def remember(request, name, compute, seconds=3600):
+    """compute(), kept in the cache for this version of the data and this language."""
+    key = f"{name}:{current(request).version}:{get_language()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+def bump(using=DEFAULT_DB_ALIAS):
+    """Record that the portal's data changed just now."""
+    updated = SiteState.objects.using(using).filter(pk=STATE_PK).update(
+        version=F("version") + 1, changed_at=timezone.now()
+    )
+    if not updated:
+        SiteState.objects.using(using).get_or_create(pk=STATE_PK)
+
+
+def _bump_once(items):
+    for using in items:
+        bump(using)
+
+
+def record_changed(sender, instance=None, raw=False, using=DEFAULT_DB_ALIAS, **kwargs):
+    if raw or in_bulk_write() or not isinstance(instance, TrackedModel):
+        return
+    after_commit(_bump_once, using, using=using)
+
+
+def links_changed(sender, instance=None, action="", using=DEFAULT_DB_ALIAS, **kwargs):
+    if action in LINK_CHANGES:
+        record_changed(sender, instance, using=using)
+
+
+def bulk_write_finished(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    bump(using)
+
+
+def connect_signals():
+    post_save.connect(record_changed, dispatch_uid="core.state.save")
+    post_delete.connect(record_changed, dispatch_uid="core.state.delete")
+    m2m_changed.connect(links_changed, dispatch_uid="core.state.links")
+    bulk_written.connect(bulk_write_finished, dispatch_uid="core.state.bulk")

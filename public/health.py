@@ -1,0 +1,60 @@
+"""Health endpoints for load balancers and monitors. Neither is cached nor language-prefixed.
+
+- /healthz: the process is alive and answering. It touches nothing else, so it answers 200
+  while the database is down.
+- /readyz: the database answers a query; 503 when it does not.
+
+HealthCheckMiddleware answers both before the middleware that reads the database (the site's
+state, for caching) or validates the Host header, which a load balancer probing by address
+may not send. They are in public/urls.py too, by name, for reverse() and for a deployment
+without the middleware.
+"""
+
+from django.db import DatabaseError, InterfaceError, connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_deny
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
+
+
+@csrf_exempt
+@require_safe
+@never_cache
+@xframe_options_deny
+def healthz(request):
+    """The process is alive and answering. Touches nothing else."""
+    return JsonResponse({"status": "ok"})
+
+
+@csrf_exempt
+@require_safe
+@never_cache
+@xframe_options_deny
+def readyz(request):
+    """The database answers a query."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except (DatabaseError, InterfaceError):
+        response = JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        response["Retry-After"] = "10"
+        return response
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+HEALTH_VIEWS = {"/healthz": healthz, "/readyz": readyz}
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz and /readyz itself; see the module's docstring for why."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        view = HEALTH_VIEWS.get(request.path_info)
+        if view is not None:
+            return view(request)
+        return self.get_response(request)

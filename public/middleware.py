@@ -1,0 +1,144 @@
+"""HTTP caching: Last-Modified for crawlers and link checkers, and a page cache for readers.
+
+Both key on the site's state (core/state.py): a counter and a date that every change to
+the portal's records moves on, read once per request from the database, so an edit shows at
+once in every worker process, whatever the cache backend.
+
+- LastModifiedMiddleware gives public 200 answers to GET and HEAD a Last-Modified header (the
+  later of the last data change and the newest template or code file) and `Cache-Control:
+  no-cache`. Django's ConditionalGetMiddleware, above it, adds the ETag and answers 304.
+- PageCacheMiddleware keeps whole public answers (pages under /ar/ and /en/, the API, the
+  sitemap and feeds) in Django's cache framework, keyed by the site version, the full path
+  (which holds the language), and whether the client takes gzip. It sits above both, so it
+  stores an answer with its ETag and Last-Modified, and a hit is answered (200 or 304) without
+  the rest of the stack: no session, locale, URL resolving, view or hashing of the body.
+  Anyone with a session cookie (an editor) bypasses it both ways, so an editor's page never
+  reaches a reader.
+"""
+
+import datetime
+import hashlib
+import os
+from functools import cache
+
+from django.conf import settings
+from django.core.cache import caches
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+
+from core import state
+
+SAFE_METHODS = ("GET", "HEAD")
+# What a deployment changes that alters pages without touching the data.
+CODE_DIRECTORIES = (
+    "templates", "locale", "portal", "core", "participants", "organizations", "conferences", "search", "public",
+)
+CODE_SUFFIXES = (".html", ".txt", ".xml", ".mo", ".py")
+
+
+@cache
+def code_last_change():
+    newest = 0.0
+    for name in CODE_DIRECTORIES:
+        for root, _dirs, files in os.walk(settings.BASE_DIR / name):
+            for file_name in files:
+                if file_name.endswith(CODE_SUFFIXES):
+                    newest = max(newest, os.stat(os.path.join(root, file_name)).st_mtime)
+    return datetime.datetime.fromtimestamp(newest, tz=datetime.UTC)
+
+
+def last_change(request=None):
+    """The portal's last change, as an aware datetime."""
+    return max(state.current(request).changed_at, code_last_change())
+
+
+@cache
+def private_prefixes():
+    return (reverse("admin:index"),)
+
+
+def is_public(request):
+    return not request.path_info.startswith(private_prefixes())
+
+
+class LastModifiedMiddleware:
+    """Adds Last-Modified (and Cache-Control: no-cache) to public GET and HEAD answers.
+
+    Sits below django.middleware.http.ConditionalGetMiddleware, which uses the header
+    to answer 304.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method in SAFE_METHODS
+            and response.status_code == 200
+            and not response.streaming
+            and is_public(request)
+        ):
+            if not response.has_header("Last-Modified"):
+                response.headers["Last-Modified"] = http_date(last_change(request).timestamp())
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, no_cache=True)
+        return response
+
+
+class PageCacheMiddleware:
+    """Serves public answers from the cache; see the module's docstring."""
+
+    CACHED_PREFIXES = ("/ar/", "/en/", "/api/", "/sitemap.xml", "/robots.txt")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def seconds():
+        return settings.PORTAL_PAGE_CACHE_SECONDS
+
+    def cacheable(self, request):
+        return (
+            self.seconds() > 0
+            and request.method == "GET"
+            and request.path_info.startswith(self.CACHED_PREFIXES)
+            and is_public(request)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        )
+
+    @staticmethod
+    def key(request):
+        encoding = "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "identity"
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        return f"page:{state.current(request).version}:{encoding}:{path}"
+
+    @staticmethod
+    def storable(response):
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+        )
+
+    def __call__(self, request):
+        if not self.cacheable(request):
+            return self.get_response(request)
+        page_cache = caches[settings.PORTAL_PAGE_CACHE_ALIAS]
+        key = self.key(request)
+        response = page_cache.get(key)
+        if response is not None:
+            # What ConditionalGetMiddleware, below, did for the first reader of this page.
+            return get_conditional_response(
+                request,
+                etag=response.get("ETag"),
+                last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+                response=response,
+            )
+        response = self.get_response(request)
+        if self.storable(response):
+            page_cache.set(key, response, self.seconds())
+        return response

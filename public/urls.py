@@ -1,0 +1,58 @@
+"""The public site's addresses: `page_patterns` under /ar/ and /en/ (portal.urls puts them in
+i18n_patterns), `urlpatterns` for what has no language: health checks, the root, short links,
+the sitemap, robots.txt and the API. Each kind of record has its namespace: `<kind>:list`,
+`<kind>:detail`."""
+
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path
+
+from . import health
+from .api import api
+from .feeds import ConferenceFeed
+from .sitemaps import SITEMAPS, robots_txt
+from .views import base, conferences, countries, organizations, search
+
+
+def kind(name, list_view, detail_view, detail_path="<slug:slug>/"):
+    return include(([
+        path("", list_view.as_view(), name="list"),
+        path(detail_path, detail_view.as_view(), name="detail"),
+    ], name))
+
+
+page_patterns = [
+    path("", include(([
+        path("", conferences.HomeView.as_view(), name="home"),
+        path("search/", search.SearchView.as_view(), name="search"),
+    ], "pages"))),
+    path("conferences/", kind("conferences", conferences.ConferenceListView, conferences.ConferenceDetailView)),
+    path("series/", kind("series", conferences.SeriesListView, conferences.SeriesDetailView)),
+    path("topics/", kind("topics", conferences.TopicListView, conferences.TopicDetailView)),
+    path("sources/", kind("sources", conferences.SourceListView, conferences.SourceDetailView)),
+    path("countries/", kind("countries", countries.CountryListView, countries.CountryDetailView, "<str:code>/")),
+    path("people/", kind("people", countries.PersonListView, countries.PersonDetailView)),
+    path("organizations/", kind("organizations", organizations.OrganizationListView,
+                                organizations.OrganizationDetailView)),
+    path("feeds/", include(([path("conferences.atom", ConferenceFeed(), name="conferences")], "feeds"))),
+]
+
+short_link_patterns = [
+    path(f"{letter}/<int:pk>/", base.short_link, {"kind": name}, name=name)
+    for name, (letter, _model) in base.SHORT_LINKS.items()
+] + [path("k/<str:code>/", base.country_short_link, name="country")]
+
+urlpatterns = [
+    # Health checks for load balancers and monitors (public/health.py).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    # `/` picks /ar/ or /en/ from the browser's Accept-Language.
+    path("", base.language_redirect, name="language_redirect"),
+    # Short links (/c/12/ → the page in the visitor's language), which never change.
+    path("", include((short_link_patterns, "short"))),
+    # For crawlers: the sitemap and robots.txt. For programs: the JSON API and its CSV downloads.
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+         name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("api/v1/", api.urls),
+]

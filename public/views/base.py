@@ -1,0 +1,200 @@
+"""What every public view shares: read-only methods, pagination of side lists, old slugs that
+redirect, the language-choosing root, short links, and the error pages."""
+
+import sys
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import InterfaceError, OperationalError
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
+from django.template import loader
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
+from django.views.decorators.http import require_safe
+
+from conferences.models import Conference, Series, SourceReport, Topic
+from organizations.models import Organization
+from participants.models import Country, Person
+
+PAGE_SIZE = 20
+
+
+class PublicViewMixin:
+    """The public site is read-only: GET and HEAD only, every other method answers 405.
+
+    The views change nothing, so they are exempt from the CSRF check; otherwise a POST
+    without a token would be refused with 403 before it could be answered with 405.
+    """
+
+    http_method_names = ["get", "head"]
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return csrf_exempt(super().as_view(**initkwargs))
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE, param="page"):
+    """A page of a side list on a detail page; out-of-range numbers give the nearest page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get(param))
+
+
+# --- Old slugs ------------------------------------------------------------------------------
+
+
+def redirect_from_previous_slug(model, slug, request):
+    """A 301 to the current page of the record that had `slug` before, or None.
+
+    The page is reversed in the active language, so /en/ stays /en/. The query string
+    (a page number, say) is kept.
+    """
+    record = model.objects.that_had(slug).first()
+    if record is None:
+        return None
+    url = record.get_absolute_url()
+    if request.META.get("QUERY_STRING"):
+        url = f"{url}?{request.META['QUERY_STRING']}"
+    return HttpResponsePermanentRedirect(url)
+
+
+class _Moved(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+class SlugHistoryMixin:
+    """For a DetailView of a SluggedModel: an old slug answers 301 to the current page.
+
+    Put it first among the bases. Only a slug that matches no current record costs the extra query.
+    """
+
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            model = (queryset if queryset is not None else self.get_queryset()).model
+            response = redirect_from_previous_slug(model, self.kwargs.get(self.slug_url_kwarg), self.request)
+            if response is None:
+                raise
+            raise _Moved(response) from None
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except _Moved as moved:
+            return moved.response
+
+
+# --- The language-choosing root and the short links --------------------------------------------
+
+
+def visitor_language(request):
+    language = translation.get_language_from_request(request, check_path=False)
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _in_visitor_language(request, url_of):
+    """A 302 to url_of() in the visitor's language, which varies, so the redirect is temporary."""
+    with translation.override(visitor_language(request)):
+        response = HttpResponseRedirect(url_of())
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    return response
+
+
+@csrf_exempt
+@require_safe
+def language_redirect(request):
+    """Send `/` to `/ar/`, or to `/en/` when the browser prefers English."""
+    return _in_visitor_language(request, lambda: reverse("pages:home"))
+
+
+# Short links: /c/<id>/ … never change, whatever happens to slugs; countries use their ISO code.
+SHORT_LINKS = {
+    "conference": ("c", Conference),
+    "person": ("p", Person),
+    "organization": ("o", Organization),
+    "source": ("s", SourceReport),
+    "topic": ("t", Topic),
+    "series": ("e", Series),
+}
+
+
+@csrf_exempt
+@require_safe
+def short_link(request, pk, kind):
+    record = SHORT_LINKS[kind][1].objects.filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return _in_visitor_language(request, record.get_absolute_url)
+
+
+@csrf_exempt
+@require_safe
+def country_short_link(request, code):
+    record = Country.objects.filter(code=code.upper()).first()
+    if record is None:
+        raise Http404
+    return _in_visitor_language(request, record.get_absolute_url)
+
+
+# --- Error pages ------------------------------------------------------------------------------
+
+
+@requires_csrf_token
+def server_error(request, template_name="500.html"):
+    """The 500 page in the visitor's language, rendered without context processors.
+
+    When the failure is the database being out of reach (refused, dropped, timed out), the
+    answer is 503 with Retry-After instead: the service is down for a while, not broken, and
+    comes back by itself (CONN_HEALTH_CHECKS reconnects on the next request). The API gets
+    the same as JSON.
+
+    Nothing here touches the database or the request's session: whatever failed must
+    not fail again while the error page is drawn.
+    """
+    language = translation.get_language_from_path(request.path_info)
+    if not language:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+    if database_unreachable(sys.exc_info()[1]):
+        return service_unavailable(request, language)
+    with translation.override(language):
+        body = loader.get_template(template_name).render()
+    return HttpResponseServerError(body)
+
+
+# The errors of a database that cannot be reached or that dropped the connection; not those
+# of a query that is wrong (ProgrammingError, DataError, IntegrityError stay 500s).
+UNREACHABLE_DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unreachable(exc):
+    """True when `exc`, or an exception it was raised from or while handling, is one of those."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, UNREACHABLE_DATABASE_ERRORS):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def service_unavailable(request, language):
+    """503 with Retry-After: a short page in the visitor's language, or JSON for the API."""
+    if request.path_info.startswith("/api/"):
+        response = JsonResponse({"detail": "Service temporarily unavailable; please retry later."}, status=503)
+    else:
+        with translation.override(language):
+            body = loader.get_template("503.html").render()
+        response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,262 @@
+"""What a query means, and which index entries it finds, in which order.
+
+A query is cleaned (control characters out, at most MAX_QUERY_LENGTH characters) and cut
+into keys by core.arabic.query_keys: the same folding as the indexed text, so every
+spelling of a name meets the others. An entry matches when each key occurs in its
+normalised text (`SearchEntry.text`).
+
+On PostgreSQL:
+- the substring match uses the GIN trigram index on `text` (pg_trgm answers LIKE '%…%');
+- ranking adds ts_rank over the `document` column (a tsvector the database generates from
+  the display text with the `arabic` and `english` configurations; migration 0002) to the
+  name bonuses below;
+- when no entry holds the keys, full-text search finds those whose words share a stem
+  with the query (`matching(by_stem=True)`);
+- "did you mean" finds the nearest words of the records' names with pg_trgm's distance
+  (SearchWord, GiST trigram index).
+
+On SQLite the substring match and the name bonuses alone give the same results on the
+seed data; there are no stems, and "did you mean" compares the words with difflib.
+"""
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models import Case, Count, F, Q, Value, When, Window
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
+
+from core.arabic import query_keys, search_words
+
+MAX_QUERY_LENGTH = 200
+MAX_KEYS = 8
+# Keys shorter than this match only at the start of a word: «un» finds "United", not "fund".
+SHORT_KEY = 3
+# difflib's ratio a word of the index must reach to be suggested for a query word.
+SUGGESTION_CUTOFF = 0.7
+
+_SPACE = re.compile(r"\s+")
+# A displayed word, for highlighting and suggestions: a run of anything but spaces and punctuation.
+DISPLAY_WORD = re.compile(r"[^\s()\[\]{}«»\"“”„‹›,،;؛:!?؟|/<>&]+")
+
+
+def clean(raw):
+    """The query as the page shows it: no control or format characters, spaces collapsed, cut short."""
+    text = str(raw or "")[: MAX_QUERY_LENGTH * 4]
+    text = "".join(
+        " " if char.isspace() else char for char in text if char.isspace() or unicodedata.category(char)[0] != "C"
+    )
+    return _SPACE.sub(" ", text).strip()[:MAX_QUERY_LENGTH].strip()
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str  # cleaned, as typed
+    keys: tuple  # what is matched: normalised words and "phrases"
+
+    @classmethod
+    def parse(cls, raw):
+        text = clean(raw)
+        return cls(text=text, keys=tuple(query_keys(text)[:MAX_KEYS]))
+
+    def __bool__(self):
+        return bool(self.keys)
+
+    @property
+    def key(self):
+        """All the keys as one string, as a whole name would read."""
+        return " ".join(self.keys)
+
+    @property
+    def words(self):
+        """The keys' single words (a phrase gives each of its words)."""
+        return [word for key in self.keys for word in key.split()]
+
+
+def _vendor(queryset):
+    return connections[queryset.db].vendor
+
+
+def _all_contain(column, keys, at_word_start=False):
+    """Every key occurs in `column`; at the start of a word if asked, or if the key is short
+    (every word of a key column follows a space, so « or» finds "or…" but not "for")."""
+    condition = Q()
+    for key in keys:
+        start = " " if at_word_start or len(key) < SHORT_KEY else ""
+        condition &= Q(**{f"{column}__contains": f"{start}{key}"})
+    return condition
+
+
+def _document(model):
+    """The tsvector column that only PostgreSQL has (a generated column: see the migration)."""
+    table = connections[DEFAULT_DB_ALIAS].ops.quote_name(model._meta.db_table)
+    return RawSQL(f'{table}."document"', [], output_field=SearchVectorField())
+
+
+def _ts_query(query):
+    return SearchQuery(query.text, config="english") | SearchQuery(query.text, config="arabic")
+
+
+class SearchEntryQuerySet(models.QuerySet):
+    def matching(self, query, by_stem=False):
+        """Entries in which every key of `query` occurs.
+
+        `by_stem`: instead, the entries whose words share a stem with the query's (PostgreSQL's
+        full-text search; none on SQLite). The search asks for these only when no entry holds
+        the keys: «المؤتمرات» then finds «مؤتمر». Each way uses its own index; one query with
+        both conditions OR-ed would make PostgreSQL read the whole table (docs/search.md).
+        """
+        if not query:
+            return self.none()
+        if by_stem:
+            if _vendor(self) != "postgresql":
+                return self.none()
+            return self.alias(document=_document(self.model)).filter(document=_ts_query(query))
+        return self.filter(_all_contain("text", query.keys))
+
+    def ranked(self, query, language):
+        """Best first: the whole query as a name, then every key in the names, then at the
+        start of a name's words; then (PostgreSQL) full-text rank; then newest, then by title."""
+
+        def bonus(condition, points):
+            return Case(When(condition, then=Value(points)), default=Value(0.0), output_field=models.FloatField())
+
+        score = (
+            bonus(Q(names__contains=f"| {query.key} |"), 8.0)
+            + bonus(_all_contain("names", query.keys), 4.0)
+            + bonus(_all_contain("names", query.keys, at_word_start=True), 2.0)
+        )
+        if _vendor(self) == "postgresql":
+            score = score + SearchRank(_document(self.model), _ts_query(query))
+        return self.annotate(score=score)
+
+    @staticmethod
+    def ordering(language):
+        return [F("score").desc(), F("date").desc(nulls_last=True), F(f"title_{language}").asc(), F("pk").asc()]
+
+    def best_of_each_kind(self, query, language, size, by_stem=False):
+        """(pk, kind, kind's total) of the `size` best matches of each kind, best first, in one query.
+
+        Only these narrow columns go through the ranking; the rows themselves are read after,
+        by primary key, for the few that are shown. The window's rows are filtered in a plain
+        outer SELECT: the same SQL Django writes for a filter on a window, without the cost
+        of having Django compile the query twice to write it.
+        """
+        ranked = (
+            self.matching(query, by_stem)
+            .ranked(query, language)
+            .annotate(
+                place=Window(RowNumber(), partition_by=[F("kind")], order_by=self.ordering(language)),
+                kind_total=Window(Count("pk"), partition_by=[F("kind")]),
+            )
+            .order_by()
+            .values_list("pk", "kind", "kind_total", "place")
+        )
+        try:
+            sql, params = ranked.query.sql_with_params()
+        except EmptyResultSet:  # matching() gave none(): nothing to rank
+            return []
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f'SELECT * FROM ({sql}) AS "ranked" WHERE "place" <= %s ORDER BY "kind", "place"', [*params, size]
+            )
+            return [(pk, kind, total) for pk, kind, total, _place in cursor.fetchall()]
+
+    def kind_counts(self, query, by_stem=False):
+        """{kind: number of matches}, in one query."""
+        rows = self.matching(query, by_stem).order_by().values_list("kind").annotate(total=Count("pk"))
+        return dict(rows)
+
+
+@lru_cache(maxsize=100_000)
+def word_keys(word):
+    """The search keys of one displayed word; cached, since the same words recur everywhere."""
+    return tuple(search_words(word))
+
+
+def vocabulary_words(names):
+    """(key, word as written) for each word of `names` worth suggesting: no numbers, no one- or two-letter words."""
+    for name in names:
+        for match in DISPLAY_WORD.finditer(name or ""):
+            for key in word_keys(match.group()):
+                if len(key) >= SHORT_KEY and not key.isdigit() and len(key) <= 100:
+                    yield key, match.group()[:100]
+
+
+class SearchWordQuerySet(models.QuerySet):
+    def nearest(self, words, count=5):
+        """{word: [(key, display, frequency), …]}: the `count` vocabulary words nearest to each.
+
+        PostgreSQL: pg_trgm's distance (<->) through the GiST trigram index, all the words in
+        one query. SQLite: difflib over the whole vocabulary, which is small there.
+        """
+        if _vendor(self) == "postgresql":
+            table = connections[self.db].ops.quote_name(self.model._meta.db_table)
+            near = {word: [] for word in words}
+            with connections[self.db].cursor() as cursor:
+                # The table name comes from the model, quoted; the words are parameters.
+                cursor.execute(
+                    f"""
+                    SELECT query.word, near.key, near.display, near.frequency
+                    FROM unnest(%s::text[]) AS query(word)
+                    CROSS JOIN LATERAL (
+                        SELECT key, display, frequency FROM {table} ORDER BY key <-> query.word LIMIT %s
+                    ) AS near
+                    """,
+                    [list(words), count],
+                )
+                for word, key, display, frequency in cursor.fetchall():
+                    near[word].append((key, display, frequency))
+            return near
+        vocabulary = {key: (display, frequency) for key, display, frequency in self.values_list(
+            "key", "display", "frequency"
+        )}
+        near = {}
+        for word in words:
+            known = [key for key in vocabulary if word in key][:count]
+            close = known or difflib.get_close_matches(word, vocabulary, n=count, cutoff=SUGGESTION_CUTOFF)
+            near[word] = [(key, *vocabulary[key]) for key in close]
+        return near
+
+    def suggestion(self, query):
+        """The query with each misspelt word replaced by the nearest word of the records' names,
+        as they write it; None when no word seems misspelt, or none is near enough.
+
+        A word is taken as misspelt when no vocabulary word near it holds it. Between equally
+        near spellings, the one more records use wins (Haftar, not Hafter). The caller checks
+        that the suggestion finds something.
+        """
+        if not query:
+            return None
+        words = list(dict.fromkeys(query.words))
+        replacements = {}
+        for word, candidates in self.nearest(words).items():
+            if not candidates or any(word in key for key, _display, _frequency in candidates):
+                continue
+            scored = []
+            for key, display, frequency in candidates:
+                ratio = difflib.SequenceMatcher(None, word, key).ratio()
+                if ratio >= SUGGESTION_CUTOFF:
+                    scored.append((round(ratio, 2), frequency, display))
+            if scored:
+                replacements[word] = max(scored)[2]
+        if not replacements:
+            return None
+
+        def replace(match):
+            keys = query_keys(match.group())
+            return replacements.get(keys[0], match.group()) if len(keys) == 1 else match.group()
+
+        # The typed words stay as typed; only the misspelt ones change, to a spelling of the index.
+        suggestion = Query.parse(DISPLAY_WORD.sub(replace, query.text))
+        return suggestion.text if suggestion.keys != query.keys else None
