@@ -16,7 +16,7 @@ from organizations.models import Organization
 from participants.models import Person
 from participants.ranks import english_rank, ranks_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeds")]
 
 PORTAL_APPS = ["participants", "organizations", "conferences"]
 
