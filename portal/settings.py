@@ -54,6 +54,9 @@ elif IS_PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-in
 # --- Applications -------------------------------------------------------------
 
 INSTALLED_APPS = [
+    # First, so that its loaddata (which restores history as it was) takes the place of
+    # modeltranslation's and Django's (core/management/commands/loaddata.py).
+    "core",
     # modeltranslation must come before django.contrib.admin to patch its forms.
     "modeltranslation",
     "django.contrib.admin",
@@ -72,10 +75,8 @@ INSTALLED_APPS = [
     "csp",
     # The API (django-ninja): listed so its docs page serves Swagger UI from our static files.
     "ninja",
-    # The portal's apps, bottom to top; each imports only from those above it in this list.
-    # core: base models, the site's state, slug history, dates, Arabic folding, seed loading.
-    "core",
-    # The domain: participants (countries, people) <- organizations <- conferences.
+    # The portal's apps, bottom to top (core, first in this list, is the bottom one); each imports
+    # only from those before it. The domain: participants <- organizations <- conferences.
     "participants",
     "organizations",
     "conferences",
@@ -159,6 +160,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # start (hundreds of milliseconds) than it ever saves on them.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# dumpdata --format=xml (the backup) can write a history row whose record was deleted since
+# (core/xml_serializer.py).
+SERIALIZATION_MODULES = {"xml": "core.xml_serializer"}
 
 # --- Languages ------------------------------------------------------------------
 # Arabic is the source language and the default; English is the translation.

@@ -1,9 +1,10 @@
 """The portal in a real browser: headless Chromium (Debian's package) driven by Playwright.
 
-The test runs on pytest-django's live server. A live server needs a transactional
-database, which pytest-django flushes after the test, so the test loads the seeds
-itself rather than relying on the session's copy. pytest-django runs transactional
-tests after the others, so the flush cannot take the seeds from a later plain test.
+The screenshots are of the real pages, so these tests load the real seed data. They run on
+pytest-django's live server, which needs a transactional database, flushed after each test:
+the module-scoped `seeds` fixture would be gone after the first test, so each test loads the
+seeds itself (`seeded_live_server`). pytest-django runs transactional tests after the others,
+so the flush cannot take records from a later plain test.
 """
 
 from pathlib import Path

@@ -6,29 +6,19 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.utils import translation
-from lxml import html
 
 from conferences.evidence import is_verbatim
 from tests import factories as make
+from tests.helpers import json_ld, page_text, record_page, text
 
 pytestmark = pytest.mark.django_db
 
-
-def page(client, record, language):
-    with translation.override(language):
-        url = record.get_absolute_url()
-    response = client.get(url)
-    assert response.status_code == 200
-    return html.fromstring(response.content.decode())
+EVENT_SCHEDULED = "https://schema.org/EventScheduled"
 
 
 def references(document):
+    """The numbered references at the foot of a page."""
     return document.xpath('//section[@class="references"]//li[starts-with(@id, "ref-")]')
-
-
-def text(element):
-    return " ".join(element.text_content().split())
 
 
 # --- Quotations and translations ---------------------------------------------------------------
@@ -50,7 +40,7 @@ def cited_in_three_languages():
 
 @pytest.mark.parametrize("language, label", [("ar", "ترجمتنا:"), ("en", "Our translation:")])
 def test_each_quotation_is_shown_in_its_own_words_and_language(client, cited_in_three_languages, language, label):
-    document = page(client, cited_in_three_languages, language)
+    document = record_page(client, cited_in_three_languages, language)
     quotes = {
         quote.get("lang"): (quote.get("dir"), text(quote))
         for quote in document.xpath('//section[@class="references"]//blockquote')
@@ -67,7 +57,7 @@ def test_each_quotation_is_shown_in_its_own_words_and_language(client, cited_in_
 
 
 def test_a_quotation_in_the_pages_language_has_no_translation(client, cited_in_three_languages):
-    document = page(client, cited_in_three_languages, "en")
+    document = record_page(client, cited_in_three_languages, "en")
     entry = next(item for item in references(document) if "held in Benghazi" in text(item))
     assert not entry.xpath('.//p[@class="excerpt-translation"]')
 
@@ -93,9 +83,10 @@ def listed_countries():
     """A preview lists five countries: each row cites the same words of the same report."""
     conference = make.conference(start=make.day("2026-02-10"))
     preview = make.source()
-    for code, ar, en in [("TN", "تونس", "Tunisia"), ("DZ", "الجزائر", "Algeria"), ("ML", "مالي", "Mali"),
-                         ("TR", "تركيا", "Türkiye"), ("MT", "مالطا", "Malta")]:
-        row = make.participation(conference, make.country(code, ar, en), role="announced",
+    # Malta is not among factories.named_country's countries.
+    countries = [make.named_country(code) for code in ("TN", "DZ", "ML", "TR")]
+    for country in [*countries, make.country("MT", "مالطا", "Malta", "europe")]:
+        row = make.participation(conference, country, role="announced",
                                  note_ar="مدرجة في القائمة.", note_en="On the list.")
         make.citation(preview, participation=row, excerpt_ar="يشارك في المؤتمر 5 دول",
                       excerpt_en="five countries take part")
@@ -103,7 +94,7 @@ def listed_countries():
 
 
 def test_a_citation_many_rows_share_is_shown_once_for_the_group(client, listed_countries):
-    document = page(client, listed_countries, "en")
+    document = record_page(client, listed_countries, "en")
     entries = [item for item in references(document) if "five countries take part" in text(item)]
     assert len(entries) == 1
     group = document.xpath('//p[@class="group-evidence"]')
@@ -115,20 +106,21 @@ def test_a_citation_many_rows_share_is_shown_once_for_the_group(client, listed_c
 
 
 def test_each_back_link_anchor_is_on_the_page_once(client, listed_countries):
-    document = page(client, listed_countries, "ar")
+    document = record_page(client, listed_countries, "ar")
     ids = document.xpath("//@id")
     assert len(ids) == len(set(ids))
     for link in document.xpath('//a[starts-with(@href, "#cite-")]'):
         assert document.xpath(f'//*[@id="{link.get("href")[1:]}"]'), link.get("href")
 
 
-def test_rows_with_their_own_evidence_keep_it(client, listed_countries):
+def test_rows_with_their_own_evidence_keep_it(client, listed_countries, django_capture_on_commit_callbacks):
     tunisia = listed_countries.participations.get(country__code="TN")
-    tunisia.note_en, tunisia.note_ar = "Confirmed by its ministry.", "أكدتها وزارتها."
-    tunisia.save()
-    document = page(client, listed_countries, "en")
+    with django_capture_on_commit_callbacks(execute=True):
+        tunisia.note_en, tunisia.note_ar = "Confirmed by its ministry.", "أكدتها وزارتها."
+        tunisia.save()
+    document = record_page(client, listed_countries, "en")
     assert not document.xpath('//p[@class="group-evidence"]')
-    assert "Confirmed by its ministry." in text(document)
+    assert "Confirmed by its ministry." in page_text(document)
 
 
 # --- Outlets and disputes ----------------------------------------------------------------------
@@ -137,7 +129,7 @@ def test_rows_with_their_own_evidence_keep_it(client, listed_countries):
 def test_a_source_without_a_named_outlet_says_so(client):
     conference = make.conference()
     make.citation(make.source(outlet_ar="", outlet_en="", title_en="Untitled analysis"), conference=conference)
-    entry = references(page(client, conference, "en"))[0]
+    entry = references(record_page(client, conference, "en"))[0]
     assert "Untitled analysis, outlet not stated, date not stated in the source." in text(entry)
 
 
@@ -146,9 +138,9 @@ def test_a_dispute_reads_as_a_sentence_in_both_languages(client):
     make.citation(make.source(outlet_en="GMedia", outlet_ar="جي ميديا"), conference=conference, fact="conference-name",
                   stance="contradicts", claim_en="the session was chaired by Yassine Mansouri",
                   claim_ar="كانت الجلسة برئاسة ياسين المنصوري")
-    english = text(page(client, conference, "en").xpath('//span[contains(@class, "dispute")]')[0])
+    english = text(record_page(client, conference, "en").xpath('//span[contains(@class, "dispute")]')[0])
     assert english.startswith("Disputed: according to GMedia, the session was chaired by Yassine Mansouri")
-    arabic = text(page(client, conference, "ar").xpath('//span[contains(@class, "dispute")]')[0])
+    arabic = text(record_page(client, conference, "ar").xpath('//span[contains(@class, "dispute")]')[0])
     assert arabic.startswith("محل خلاف: بحسب جي ميديا، كانت الجلسة برئاسة ياسين المنصوري")
 
 
@@ -168,7 +160,7 @@ def test_a_conference_cited_from_a_report_after_it_began_cannot_stay_announced()
 
 def test_a_report_after_the_start_cannot_be_cited_for_an_announced_conference():
     conference = make.conference(start=make.day("2026-02-10"), status="announced")
-    row = make.participation(conference, make.country("EG", "مصر", "Egypt"))
+    row = make.participation(conference, make.named_country("EG"))
     preview = make.citation(make.source(published_on=make.day("2026-02-08")), participation=row)
     preview.full_clean()
     later = make.source(published_on=make.day("2026-02-13"))
@@ -182,9 +174,9 @@ def test_a_held_conference_is_no_scheduled_event(client):
     held = make.conference(start=make.day("2026-02-10"), status="held")
     announced = make.conference(start=make.day("2027-02-10"), status="announced")
     for record, scheduled in ((held, False), (announced, True)):
-        document = page(client, record, "en")
-        data = document.xpath('//script[@type="application/ld+json"]')[0].text
-        assert ("EventScheduled" in data) is scheduled
+        data = json_ld(record_page(client, record, "en"))
+        assert data["@type"] == "Event"
+        assert (data.get("eventStatus") == EVENT_SCHEDULED) is scheduled
 
 
 # --- Excerpts word for word --------------------------------------------------------------------

@@ -1,14 +1,17 @@
 """What crawlers and feed readers get: sitemap.xml, robots.txt, and an Atom feed per language."""
 
-import xml.etree.ElementTree as ET
+import datetime
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from lxml import etree
 
 from conferences.models import Conference, Series, SourceReport, Topic
 from organizations.models import Organization
 from participants.models import Country, Person
+from tests import factories as make
+from tests.helpers import LANGUAGES, get
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +19,20 @@ BASE = "http://testserver"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 ATOM = "{http://www.w3.org/2005/Atom}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 LIST_PAGES = [
     "pages:home", "conferences:list", "series:list", "topics:list",
     "sources:list", "countries:list", "people:list", "organizations:list",
 ]
 RECORDS = [Conference, Series, Country, Organization, Person, Topic, SourceReport]
+
+
+@pytest.fixture
+def records():
+    """A conference with something of every kind of record, and one more, not yet dated."""
+    summit = make.full_conference()
+    make.conference("next-summit", status="planned", series=summit.series, edition=3)
+    return summit
 
 
 def absolute(language, path_or_name, record=None):
@@ -34,10 +46,11 @@ def absolute(language, path_or_name, record=None):
 
 def sitemap_sections(client):
     """The addresses /sitemap.xml, the index, points to."""
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
+    response = get(client, "/sitemap.xml")
     assert response["Content-Type"].startswith("application/xml")
-    return [loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")]
+    root = etree.fromstring(response.content)
+    assert root.tag == f"{SITEMAP}sitemapindex"
+    return [loc.text for loc in root.iter(f"{SITEMAP}loc")]
 
 
 def test_the_sitemap_is_an_index_of_sections(client):
@@ -49,18 +62,19 @@ def test_the_sitemap_is_an_index_of_sections(client):
 
 
 @pytest.fixture
-def sitemap(client):
+def sitemap(client, records):
     entries = {}
     for section in sitemap_sections(client):
-        response = client.get(section.removeprefix(BASE))
-        assert response.status_code == 200
+        response = get(client, section.removeprefix(BASE))
         entries.update(parse_urlset(response.content))
     return entries
 
 
 def parse_urlset(content):
+    root = etree.fromstring(content)
+    assert root.tag == f"{SITEMAP}urlset"
     entries = {}
-    for url in ET.fromstring(content).iter(f"{SITEMAP}url"):
+    for url in root.iter(f"{SITEMAP}url"):
         alternates = {link.get("hreflang"): link.get("href") for link in url.iter(f"{XHTML}link")}
         lastmod = url.find(f"{SITEMAP}lastmod")
         entries[url.find(f"{SITEMAP}loc").text] = {
@@ -71,12 +85,14 @@ def parse_urlset(content):
 
 def test_the_sitemap_lists_every_public_page_in_both_languages(sitemap):
     expected = set()
-    for language in ("ar", "en"):
+    for language in LANGUAGES:
         expected.update(absolute(language, name) for name in LIST_PAGES)
         for model in RECORDS:
             expected.update(absolute(language, None, record) for record in model.objects.all())
     assert set(sitemap) == expected
     assert len(expected) == 2 * (len(LIST_PAGES) + sum(model.objects.count() for model in RECORDS))
+    # Every kind of record is there to be listed.
+    assert all(model.objects.exists() for model in RECORDS)
 
 
 def test_every_sitemap_entry_names_its_twin_in_the_other_language_and_an_x_default(sitemap):
@@ -89,27 +105,32 @@ def test_every_sitemap_entry_names_its_twin_in_the_other_language_and_an_x_defau
 
 
 def test_the_x_default_address_sends_each_visitor_to_their_language(client, sitemap):
-    entry = sitemap[absolute("en", None, Conference.objects.get(slug="cissa-21"))]
+    entry = sitemap[absolute("en", None, Conference.objects.get(slug="next-summit"))]
     x_default = entry["alternates"]["x-default"].removeprefix(BASE)
-    assert x_default == "/conferences/cissa-21/"
+    assert x_default == "/conferences/next-summit/"
     english = client.get(x_default, headers={"accept-language": "en"})
     assert english.status_code == 302
-    assert english["Location"] == "/en/conferences/cissa-21/"
-    assert client.get(x_default)["Location"] == "/ar/conferences/cissa-21/"
+    assert english["Location"] == "/en/conferences/next-summit/"
+    assert client.get(x_default)["Location"] == "/ar/conferences/next-summit/"
 
 
-def test_a_record_is_dated_by_its_last_update(sitemap):
-    conference = Conference.objects.get(slug="cissa-20-benghazi-2025")
-    entry = sitemap[absolute("ar", None, conference)]
-    assert entry["lastmod"] == conference.updated_at.date().isoformat()
+def test_a_record_is_dated_by_its_last_update(client, records):
+    Conference.objects.filter(pk=records.pk).update(
+        updated_at=datetime.datetime(2025, 1, 15, 9, 0, tzinfo=datetime.UTC)
+    )
+    Country.objects.filter(code="LY").update(updated_at=datetime.datetime(2024, 11, 2, 9, 0, tzinfo=datetime.UTC))
+    entries = parse_urlset(get(client, "/sitemap-conferences.xml").content)
+    assert entries[absolute("ar", None, records)]["lastmod"] == "2025-01-15"
+    assert entries[absolute("en", None, records)]["lastmod"] == "2025-01-15"
     country = Country.objects.get(code="LY")
-    assert sitemap[absolute("en", None, country)]["lastmod"] == country.updated_at.date().isoformat()
+    entries = parse_urlset(get(client, "/sitemap-countries.xml").content)
+    assert entries[absolute("en", None, country)]["lastmod"] == "2024-11-02"
 
 
 def test_sitemap_pages_answer(client, sitemap):
     """One page of each section, in each language, is really there."""
-    samples = [absolute(language, name) for name in LIST_PAGES for language in ("ar", "en")]
-    samples += [absolute(language, None, model.objects.first()) for model in RECORDS for language in ("ar", "en")]
+    samples = [absolute(language, name) for name in LIST_PAGES for language in LANGUAGES]
+    samples += [absolute(language, None, model.objects.first()) for model in RECORDS for language in LANGUAGES]
     for location in samples:
         assert location in sitemap
         assert client.get(location.removeprefix(BASE)).status_code == 200, location
@@ -119,8 +140,7 @@ def test_sitemap_pages_answer(client, sitemap):
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
-    response = client.get("/robots.txt")
-    assert response.status_code == 200
+    response = get(client, "/robots.txt")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
     assert "User-agent: *" in lines
@@ -139,10 +159,9 @@ def test_robots_txt_uses_the_requests_host_and_scheme(client):
 
 
 def feed(client, language):
-    response = client.get(f"/{language}/feeds/conferences.atom")
-    assert response.status_code == 200
+    response = get(client, f"/{language}/feeds/conferences.atom")
     assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
-    root = ET.fromstring(response.content)
+    root = etree.fromstring(response.content)
     assert root.tag == f"{ATOM}feed"
     return root
 
@@ -150,54 +169,64 @@ def feed(client, language):
 def entries(root):
     return [
         {
-            "title": entry.find(f"{ATOM}title").text,
+            "title": entry.findtext(f"{ATOM}title"),
             "link": entry.find(f"{ATOM}link").get("href"),
-            "summary": entry.find(f"{ATOM}summary").text,
-            "id": entry.find(f"{ATOM}id").text,
-            "updated": entry.find(f"{ATOM}updated").text,
+            "summary": entry.findtext(f"{ATOM}summary"),
+            "id": entry.findtext(f"{ATOM}id"),
+            "updated": entry.findtext(f"{ATOM}updated"),
             "categories": [category.get("term") for category in entry.iter(f"{ATOM}category")],
         }
         for entry in root.iter(f"{ATOM}entry")
     ]
 
 
-def test_the_arabic_feed_is_in_arabic(client):
+def test_the_arabic_feed_is_in_arabic(client, records):
     root = feed(client, "ar")
-    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "ar"
-    assert root.find(f"{ATOM}title").text == "مؤتمرات الأمن في أفريقيا"
+    assert root.get(XML_LANG) == "ar"
+    assert root.findtext(f"{ATOM}title") == "مؤتمرات الأمن في أفريقيا"
     items = entries(root)
-    assert len(items) == Conference.objects.count()
-    cissa = next(item for item in items if item["link"].endswith("/cissa-20-benghazi-2025/"))
-    conference = Conference.objects.get(slug="cissa-20-benghazi-2025")
-    assert cissa["title"] == conference.name_ar
-    assert cissa["summary"] == conference.summary_ar
-    assert cissa["link"] == f"{BASE}/ar/conferences/cissa-20-benghazi-2025/"
-    assert "الإرهاب" in cissa["categories"]
+    assert len(items) == Conference.objects.count() == 2
+    summit = next(item for item in items if item["link"].endswith(f"/{records.slug}/"))
+    assert summit["title"] == records.name_ar
+    assert summit["summary"] == records.summary_ar
+    assert summit["link"] == f"{BASE}/ar/conferences/{records.slug}/"
+    assert sorted(summit["categories"]) == sorted(["الإرهاب", "التهريب"])
 
 
-def test_the_english_feed_is_in_english(client):
+def test_the_english_feed_is_in_english(client, records):
     root = feed(client, "en")
-    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
-    assert root.find(f"{ATOM}title").text == "Security Conferences in Africa"
+    assert root.get(XML_LANG) == "en"
+    assert root.findtext(f"{ATOM}title") == "Security Conferences in Africa"
     self_link = next(link for link in root.iter(f"{ATOM}link") if link.get("rel") == "self")
     assert self_link.get("href") == f"{BASE}/en/feeds/conferences.atom"
-    cissa = next(item for item in entries(root) if item["link"].endswith("/cissa-20-benghazi-2025/"))
-    assert "CISSA 20" in cissa["title"]
-    assert cissa["link"] == f"{BASE}/en/conferences/cissa-20-benghazi-2025/"
-    assert "Terrorism" in cissa["categories"]
+    summit = next(item for item in entries(root) if item["link"].endswith(f"/{records.slug}/"))
+    assert summit["title"] == records.name_en
+    assert summit["summary"] == records.summary_en
+    assert summit["link"] == f"{BASE}/en/conferences/{records.slug}/"
+    assert "Terrorism" in summit["categories"]
 
 
-def test_the_feed_puts_the_latest_change_first_and_keeps_entry_ids_across_renames(client):
+def test_the_feed_puts_the_latest_change_first_and_keeps_entry_ids_across_renames(
+    client, django_capture_on_commit_callbacks
+):
+    conferences = [make.conference(f"meeting-{number}", start=make.day(f"202{number}-05-01")) for number in range(5)]
+    for number, conference in enumerate(conferences):
+        Conference.objects.filter(pk=conference.pk).update(
+            updated_at=datetime.datetime(2025, 1, 10 + number, tzinfo=datetime.UTC)
+        )
     before = {item["link"]: item["id"] for item in entries(feed(client, "en"))}
-    conference = Conference.objects.get(slug="tripoli-military-intelligence-chiefs-2024")
-    conference.slug = "tripoli-2024"
-    conference.outcomes_en, conference.outcomes_ar = "A new outcome.", "نتيجة جديدة."
-    conference.save()
+    assert list(before)[0] == f"{BASE}/en/conferences/meeting-4/"  # the latest change first
+
+    oldest = conferences[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        oldest.slug = "meeting-renamed"
+        oldest.outcomes_en, oldest.outcomes_ar = "A new outcome.", "نتيجة جديدة."
+        oldest.save()
 
     items = entries(feed(client, "en"))
-    assert items[0]["link"] == f"{BASE}/en/conferences/tripoli-2024/"
-    assert items[0]["id"] == before[f"{BASE}/en/conferences/tripoli-military-intelligence-chiefs-2024/"]
+    assert items[0]["link"] == f"{BASE}/en/conferences/meeting-renamed/"
+    assert items[0]["id"] == before[f"{BASE}/en/conferences/meeting-0/"]
     assert [item["updated"] for item in items] == sorted((item["updated"] for item in items), reverse=True)
-    assert len({item["id"] for item in items}) == len(items)
+    assert len({item["id"] for item in items}) == len(items) == 5
     arabic_ids = {item["id"] for item in entries(feed(client, "ar"))}
     assert not arabic_ids & {item["id"] for item in items}  # one entry per language

@@ -1,4 +1,4 @@
-"""The maps of Africa and the Mediterranean: inline SVG drawn on the server (participants/maps.py).
+"""The maps of Africa and the Mediterranean: inline SVG drawn on the server (public/maps.py).
 
 The tests read the pages as a browser gets them: the SVG parses as XML, each country of a
 conference is drawn in its role and listed beside the map, the shapes link to the country
@@ -9,43 +9,71 @@ import gzip
 import importlib.util
 import json
 import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from django.urls import resolve, reverse
+from django.urls import resolve
 from django.utils import translation
+from lxml import etree
 
-from conferences.models import Conference, Participation
+from conferences.models import Participation
 from participants.models import Country
 from public import maps
+from tests import factories as make
+from tests.helpers import get, parse, record_url, text, url
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
-SEED_CONFERENCES = [
-    "cissa-20-benghazi-2025", "cissa-21", "tripoli-military-intelligence-chiefs-2024",
-    "benghazi-chiefs-of-staff-2026", "marrakech-platform-4-agadir-2025",
-]
 
 
-def url(name, language, **kwargs):
-    with translation.override(language):
-        return reverse(name, kwargs=kwargs)
+# --- Records ---------------------------------------------------------------------------------
 
 
-def get(client, name, language, **kwargs):
-    response = client.get(url(name, language, **kwargs))
-    assert response.status_code == 200
-    return response.content.decode()
+def malta():
+    """Too small for Natural Earth's 1:110m: drawn as a marker (factories.named_country lacks it)."""
+    return make.country("MT", "مالطا", "Malta", "europe")
 
 
-def svg_of(content):
-    """The page's map, parsed as XML: it fails here if the markup is not well-formed."""
-    match = re.search(r'<svg class="map".*?</svg>', content, re.S)
-    assert match, "no map on the page"
-    return ET.fromstring(match.group(0)), match.group(0)
+def every_part():
+    """Libya hosts; Egypt and Italy take part; Malta (a marker) and Türkiye are announced; Sudan stays away."""
+    libya = make.named_country("LY")
+    record = make.conference("benghazi-2026", start=make.day("2026-02-10"), host_country=libya)
+    make.participation(record, libya, role="host")
+    for code in ("EG", "IT"):
+        make.participation(record, make.named_country(code))
+    make.participation(record, malta(), role="announced")
+    make.participation(record, make.named_country("TR"), role="announced")
+    make.participation(record, make.named_country("SD"), role="absent")
+    return record
+
+
+def host_only():
+    """A conference whose reports name only its host."""
+    libya = make.named_country("LY")
+    record = make.conference("benghazi-2025", start=make.day("2025-08-25"), host_country=libya)
+    make.participation(record, libya, role="host")
+    return record
+
+
+BUILDERS = {"full_conference": make.full_conference, "every_part": every_part, "host_only": host_only}
+
+
+# --- Reading a map ---------------------------------------------------------------------------
+
+
+def map_page(client, address):
+    """The page (lxml.html), its map parsed as XML, and the map's markup.
+
+    A browser reads inline SVG leniently; the map's own markup is parsed as XML here, so that
+    it fails if the markup is not well-formed.
+    """
+    response = get(client, address)
+    content = response.content.decode()
+    start = content.index('<svg class="map"')
+    markup = content[start:content.index("</svg>", start) + len("</svg>")]
+    return parse(response), etree.fromstring(markup), markup
 
 
 def shapes(svg):
@@ -64,11 +92,22 @@ def shapes(svg):
     return found
 
 
-def text_beside(content):
-    """The country pages the text beside the map links to, by the heading or term above them."""
-    layout = content.split('class="map-layout"', 1)[1]
-    text = layout.split('class="map-text"', 1)[1].split("</section>", 1)[0]
-    return set(re.findall(r'href="/\w\w/countries/(\w\w)/"', text))
+def map_text(document):
+    """The text beside the map."""
+    found = document.xpath('//div[@class="map-layout"]//div[@class="map-text"]')
+    assert len(found) == 1
+    return found[0]
+
+
+def text_beside(document):
+    """The codes of the country pages the text beside the map links to (beside its references)."""
+    pages = [resolve(href) for href in map_text(document).xpath('.//a[not(starts-with(@href, "#"))]/@href')]
+    assert {match.view_name for match in pages} <= {"countries:detail"}
+    return {match.kwargs["code"] for match in pages}
+
+
+def legend(document):
+    return [text(item) for item in document.xpath('//ul[@class="map-legend"]/li')]
 
 
 # --- The data file ---------------------------------------------------------------------------
@@ -88,6 +127,7 @@ def test_the_data_file_is_small_compact_and_keyed_by_iso_code():
 def test_every_seeded_country_is_drawn():
     seeded = {row["fields"]["code"] for row in json.loads((ROOT / "seeds" / "01_countries.json").read_text())}
     assert seeded <= maps.SHAPES.keys()
+    assert make.COUNTRIES.keys() <= maps.SHAPES.keys()
     assert maps.SHAPES["MT"].marker  # too small for Natural Earth's 1:110m: a marker
 
 
@@ -112,41 +152,46 @@ def test_the_build_script_writes_relative_whole_unit_paths():
 # --- The conference page -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("slug", SEED_CONFERENCES)
-def test_each_country_of_a_conference_is_drawn_in_its_role_and_listed_beside_the_map(client, slug):
-    content = get(client, "conferences:detail", "en", slug=slug)
-    svg, _markup = svg_of(content)
+@pytest.mark.parametrize("build", list(BUILDERS))
+def test_each_country_of_a_conference_is_drawn_in_its_role_and_listed_beside_the_map(client, build):
+    conference = BUILDERS[build]()
+    document, svg, _markup = map_page(client, record_url(conference, "en"))
     drawn = shapes(svg)
-    participations = Participation.objects.filter(conference__slug=slug).select_related("country")
+    participations = Participation.objects.filter(conference=conference).select_related("country")
     assert participations
     for row in participations:
         layer, href, title = drawn[row.country.code]
         assert layer == row.role
-        assert href == row.country.get_absolute_url()
-        assert title == f"{row.country.name} — {maps.LEGENDS['conference'][row.role]}"
+        assert href == record_url(row.country, "en")
+        with translation.override("en"):
+            assert title == f"{row.country.name_en} — {maps.LEGENDS['conference'][row.role]}"
     coloured = {code for code, (layer, _href, _title) in drawn.items() if layer in maps.ROLES}
     assert coloured == {row.country.code for row in participations}
-    assert text_beside(content) == {code.lower() for code in coloured}
+    assert text_beside(document) == {code.lower() for code in coloured}
 
 
 def test_the_map_shows_every_role_with_its_own_mark(client):
-    content = get(client, "conferences:detail", "en", slug="benghazi-chiefs-of-staff-2026")
-    drawn = shapes(svg_of(content)[0])
+    _document, svg, _markup = map_page(client, record_url(every_part(), "en"))
+    drawn = shapes(svg)
     assert drawn["LY"][0] == "host"
     assert drawn["EG"][0] == "participant"
     assert drawn["MT"][0] == "announced" and drawn["TR"][0] == "announced"
-    assert "hatch" in content  # "announced" is hatched, not only coloured
-    content = get(client, "conferences:detail", "en", slug="tripoli-military-intelligence-chiefs-2024")
-    assert shapes(svg_of(content)[0])["EG"][0] == "absent"
+    assert drawn["SD"][0] == "absent"
+    # "Announced" is hatched, not only coloured: the map carries the pattern its style fills with.
+    assert [pattern.get("id") for pattern in svg.iter(f"{SVG}pattern")] == [maps.PATTERN_ID]
+    css = (ROOT / "static" / "css" / "site.css").read_text()
+    announced = re.search(r"\n\.map-announced \{([^}]*)\}", css).group(1)
+    assert f"fill: url(#{maps.PATTERN_ID})" in announced
+    _document, svg, _markup = map_page(client, record_url(make.full_conference(), "en"))
+    assert shapes(svg)["EG"][0] == "absent"
 
 
 def test_the_links_go_to_country_pages_and_the_other_shapes_are_named(client):
-    content = get(client, "conferences:detail", "ar", slug="cissa-20-benghazi-2025")
-    svg, markup = svg_of(content)
+    _document, svg, _markup = map_page(client, record_url(host_only(), "ar"))
     drawn = shapes(svg)
-    links = [href for _layer, href, _title in drawn.values() if href]
-    assert links == ["/ar/countries/ly/"]
-    assert client.get(links[0]).status_code == 200
+    hrefs = [href for _layer, href, _title in drawn.values() if href]
+    assert hrefs == ["/ar/countries/ly/"]
+    assert client.get(hrefs[0]).status_code == 200
     # A country with no part in this conference, or no record at all: named, in Arabic, no link.
     assert drawn["أنغولا"] == ("land", None, "أنغولا")
     assert drawn["الصحراء الغربية"] == ("disputed", None, "الصحراء الغربية")
@@ -157,29 +202,33 @@ def test_the_links_go_to_country_pages_and_the_other_shapes_are_named(client):
 
 
 def test_the_legend_is_in_the_pages_language(client):
-    arabic = get(client, "conferences:detail", "ar", slug="cissa-20-benghazi-2025")
-    legend = arabic.split('class="map-legend"', 1)[1].split("</ul>", 1)[0]
+    conference = host_only()
+    arabic, svg, _markup = map_page(client, record_url(conference, "ar"))
     for label in ("البلد المضيف", "مشارك", "أُعلنت مشاركته", "غائب"):
-        assert label in legend
-    assert "ليبيا — البلد المضيف" in arabic
-    english = get(client, "conferences:detail", "en", slug="cissa-20-benghazi-2025")
-    legend = english.split('class="map-legend"', 1)[1].split("</ul>", 1)[0]
+        assert any(label in entry for entry in legend(arabic)), label
+    assert shapes(svg)["LY"][2] == "ليبيا — البلد المضيف"
+    english, _svg, _markup = map_page(client, record_url(conference, "en"))
     for label in ("Host country", "Taking part", "Announced as taking part", "Reported absent"):
-        assert label in legend
+        assert label in legend(english)
 
 
 def test_the_map_is_the_same_geography_in_both_directions(client):
-    arabic = svg_of(get(client, "conferences:detail", "ar", slug="cissa-21"))[0]
-    english = svg_of(get(client, "conferences:detail", "en", slug="cissa-21"))[0]
+    conference = make.full_conference()
+    arabic = map_page(client, record_url(conference, "ar"))[1]
+    english = map_page(client, record_url(conference, "en"))[1]
     paths = [[path.get("d") for path in svg.iter(f"{SVG}path")] for svg in (arabic, english)]
     assert paths[0] == paths[1]
     assert all(svg.get("transform") is None and svg.get("viewBox") == maps.VIEW_BOX for svg in (arabic, english))
 
 
 def test_the_map_needs_nothing_the_content_security_policy_forbids(client):
-    _svg, markup = svg_of(get(client, "conferences:detail", "en", slug="benghazi-chiefs-of-staff-2026"))
-    assert " style=" not in markup and "<style" not in markup and "<script" not in markup
-    assert re.findall(r"https?://[^\"]+", markup) == ["http://www.w3.org/2000/svg"]  # the namespace, no request
+    _document, svg, _markup = map_page(client, record_url(every_part(), "en"))
+    assert svg.xpath("//@style") == []
+    assert svg.xpath("//*[local-name() = 'style' or local-name() = 'script']") == []
+    # The namespace is the only address in it, and it asks for nothing: the links are the site's own pages.
+    assert svg.nsmap == {None: SVG[1:-1]}
+    assert [value for value in svg.xpath("//@*") if "//" in value or value.startswith("url(")] == []
+    assert all(href.startswith("/en/countries/") for href in svg.xpath("//@href"))
 
 
 def test_every_layer_has_a_style_on_screen_and_in_print():
@@ -190,60 +239,73 @@ def test_every_layer_has_a_style_on_screen_and_in_print():
 
 
 def test_the_inline_map_keeps_the_conference_page_within_its_weight_budget(client):
-    content = get(client, "conferences:detail", "en", slug="cissa-20-benghazi-2025")
-    _svg, markup = svg_of(content)
+    conference = make.full_conference()
+    _document, _svg, markup = map_page(client, record_url(conference, "en"))
     assert len(gzip.compress(markup.encode())) <= 12 * 1024
-    with translation.override("ar"):
-        path = reverse("conferences:detail", kwargs={"slug": "cissa-20-benghazi-2025"})
-    response = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+    response = client.get(record_url(conference, "ar"), HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
     assert len(response.content) < 30 * 1024
 
 
-def test_a_conference_with_no_country_recorded_still_has_its_map(client):
-    conference = Conference.objects.get(slug="cissa-21")
-    conference.participations.all().delete()
-    content = get(client, "conferences:detail", "en", slug="cissa-21")
-    assert not [layer for layer, _href, _title in shapes(svg_of(content)[0]).values() if layer in maps.ROLES]
-    assert "No country's part in this conference is recorded yet." in content
+def test_a_conference_with_no_country_recorded_still_has_its_map(client, django_capture_on_commit_callbacks):
+    conference = make.full_conference()
+    with django_capture_on_commit_callbacks(execute=True):
+        conference.participations.all().delete()
+    document, svg, _markup = map_page(client, record_url(conference, "en"))
+    assert not [layer for layer, _href, _title in shapes(svg).values() if layer in maps.ROLES]
+    assert text(map_text(document)) == "No country's part in this conference is recorded yet."
 
 
 # --- Country pages and the index ---------------------------------------------------------------------
 
 
 def test_a_country_page_maps_where_its_conferences_were_held(client):
-    content = get(client, "countries:detail", "en", code="eg")
-    drawn = shapes(svg_of(content)[0])
-    # Egypt took part in one conference in Libya and stayed away from another: taking part wins.
+    make.full_conference()  # in Libya: Egypt stayed away
+    every_part()  # in Libya: Egypt took part
+    document, svg, _markup = map_page(client, url("countries:detail", "en", code="eg"))
+    drawn = shapes(svg)
+    # Taking part wins over staying away.
     assert drawn["LY"][:2] == ("participant", "/en/countries/ly/")
     assert drawn["EG"][:2] == ("current", "/en/countries/eg/")
-    assert 'aria-current="page"><title>Egypt</title>' in content
-    assert text_beside(content) == {"ly"}
-    assert "Where it took part" in content.split('class="map-text"', 1)[1]
+    assert [anchor.find(f"{SVG}title").text for anchor in svg.iter(f"{SVG}a") if anchor.get("aria-current")] == [
+        "Egypt"
+    ]
+    assert text_beside(document) == {"ly"}
+    assert "Where it took part" in [text(term) for term in map_text(document).xpath(".//dt")]
 
 
 def test_a_host_country_page_shows_it_as_host(client):
-    content = get(client, "countries:detail", "ar", code="ly")
-    drawn = shapes(svg_of(content)[0])
-    assert drawn["LY"][0] == "host"
-    assert text_beside(content) == {"ly"}
+    make.full_conference()
+    every_part()
+    document, svg, _markup = map_page(client, url("countries:detail", "ar", code="ly"))
+    assert shapes(svg)["LY"][0] == "host"
+    assert text_beside(document) == {"ly"}
 
 
 def test_the_countries_index_maps_every_record_by_its_strongest_part(client):
-    content = get(client, "countries:list", "en")
-    drawn = shapes(svg_of(content)[0])
+    make.full_conference()  # in Libya: Egypt absent, Mali announced
+    every_part()  # in Libya: Egypt taking part
+    morocco = make.named_country("MA")
+    agadir = make.conference("agadir-2025", start=make.day("2025-06-17"), host_country=morocco)
+    make.participation(agadir, morocco, role="host")
+    make.participation(agadir, make.country("FR", "فرنسا", "France", "europe"), role="announced")
+    make.named_country("GA")  # a record with no conference yet
+    document, svg, _markup = map_page(client, url("countries:list", "en"))
+    drawn = shapes(svg)
     assert drawn["LY"][0] == "host" and drawn["MA"][0] == "host"
     assert drawn["EG"][0] == "participant"  # took part once, absent once
     assert drawn["FR"][0] == "announced"
+    assert drawn["SD"][0] == "absent"
     assert drawn["GA"][:2] == ("land", "/en/countries/ga/")  # a record with no conference yet
     linked = {code for code, (_layer, href, _title) in drawn.items() if href}
     assert linked == set(Country.objects.values_list("code", flat=True))
-    assert text_beside(content) == {code.lower() for code in linked}
+    assert text_beside(document) == {code.lower() for code in linked}
 
 
 def test_a_shape_links_once_a_country_record_exists(client):
-    Country.objects.create(code="AO", name_ar="أنغولا", name_en="Angola", region="southern-africa")
-    Country.objects.create(code="EH", name_ar="الصحراء الغربية", name_en="Western Sahara", region="north-africa")
-    drawn = shapes(svg_of(get(client, "countries:list", "en"))[0])
+    make.country("AO", "أنغولا", "Angola", "southern-africa")
+    make.country("EH", "الصحراء الغربية", "Western Sahara", "north-africa")
+    _document, svg, _markup = map_page(client, url("countries:list", "en"))
+    drawn = shapes(svg)
     assert drawn["AO"][:2] == ("land", "/en/countries/ao/")
     assert drawn["EH"][:2] == ("disputed", "/en/countries/eh/")  # linked, never coloured

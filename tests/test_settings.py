@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -15,27 +17,31 @@ def django_check(**env):
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
          "print(settings.DEBUG, settings.LANGUAGE_CODE, settings.DATABASES['default']['ENGINE'])"],
-        cwd=ROOT, env=clean, capture_output=True, text=True,
+        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60,
     )
 
 
+@pytest.mark.slow
 def test_local_run_needs_no_environment():
     result = django_check()
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "ar", "django.db.backends.sqlite3"]
 
 
+@pytest.mark.slow
 def test_production_refuses_to_start_without_a_secret_key():
     result = django_check(DJANGO_ALLOWED_HOSTS="conferences.example.org")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+@pytest.mark.slow
 def test_production_starts_with_a_real_secret_key():
     result = django_check(DJANGO_ALLOWED_HOSTS="conferences.example.org", DJANGO_SECRET_KEY="x" * 50)
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_database_url_selects_postgresql():
     result = django_check(DATABASE_URL="postgres://postgres@127.0.0.1:5432/anything")
     assert result.returncode == 0, result.stderr
