@@ -12,7 +12,7 @@ from core.dates import (
     normalise_partial_date,
     partial_date_constraint,
 )
-from core.models import SluggedModel, SluggedQuerySet, TrackedModel
+from core.models import Language, SluggedModel, SluggedQuerySet, TrackedModel
 from organizations.models import Organization, Position
 from participants.models import Country, Person
 
@@ -421,14 +421,6 @@ class Attendance(TrackedModel):
     natural_key.dependencies = ["conferences.conference", "participants.person"]
 
 
-class SourceLanguage(models.TextChoices):
-    ARABIC = "ar", _("Arabic")
-    ENGLISH = "en", _("English")
-    FRENCH = "fr", _("French")
-    ITALIAN = "it", _("Italian")
-    TURKISH = "tr", _("Turkish")
-
-
 class SourceKind(models.TextChoices):
     NEWS = "news", _("news report")
     ANALYSIS = "analysis", _("analysis or commentary")
@@ -446,7 +438,7 @@ class SourceReport(SluggedModel):
     )
     author = models.CharField(_("author"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=SourceKind.choices)
-    language = models.CharField(_("language"), max_length=5, choices=SourceLanguage.choices)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
     published_on = models.DateField(_("publication date"), null=True, blank=True)
     published_precision = models.CharField(
         _("precision of the publication date"), max_length=10, choices=DatePrecision.choices,
@@ -626,7 +618,7 @@ class Citation(TrackedModel):
         ),
     )
     quote_language = models.CharField(
-        _("language of the quotation"), max_length=5, choices=SourceLanguage.choices, default=SourceLanguage.ARABIC,
+        _("language of the quotation"), max_length=5, choices=Language.choices, default=Language.ARABIC,
         help_text=_(
             "The language the source's own words are in. The excerpt in any other language is our translation."
         ),

@@ -166,7 +166,9 @@ class SluggedModel(TrackedModel):
         return errors
 
 
-class AliasLanguage(models.TextChoices):
+class Language(models.TextChoices):
+    """The languages of names and sources on record."""
+
     ARABIC = "ar", _("Arabic")
     ENGLISH = "en", _("English")
     FRENCH = "fr", _("French")
@@ -183,7 +185,7 @@ class AliasBase(TrackedModel):
     """An alternative spelling of a name, with its language and script (Popolo style)."""
 
     name = models.CharField(_("name"), max_length=200)
-    language = models.CharField(_("language"), max_length=5, choices=AliasLanguage.choices)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
     script = models.CharField(_("script"), max_length=4, choices=Script.choices)
     note = models.CharField(
         _("note"), max_length=300, blank=True,

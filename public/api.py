@@ -31,10 +31,10 @@ from conferences.models import (
     ConferenceStatus,
     Participation,
     SourceKind,
-    SourceLanguage,
     SourceReport,
     Topic,
 )
+from core.models import Language
 from organizations.models import Organization, OrganizationAlias, OrganizationKind, Position
 from participants.models import Country, Person, PersonAlias, Region
 
@@ -348,7 +348,7 @@ def sources():
 
 
 class SourceFilters(Schema):
-    language: Literal[tuple(SourceLanguage.values)] | None = None
+    language: Literal[tuple(Language.values)] | None = None
     kind: Literal[tuple(SourceKind.values)] | None = None
     year: int | None = Field(None, ge=1, le=9999, description="Year of publication.")
 

@@ -20,10 +20,10 @@ from conferences.models import (
     OrganizationRole,
     ParticipationRole,
     SourceKind,
-    SourceLanguage,
     Stance,
 )
 from core.dates import DatePrecision, iso_or_none
+from core.models import Language
 from organizations.models import OrganizationKind
 from participants.models import Region
 
@@ -92,23 +92,31 @@ def record_short_url(obj, context):
     return short_link(context["request"], obj)
 
 
-class TopicRef(Schema):
+class Linked(Schema):
+    """A record's pages in both languages, from the record itself."""
+
+    resolve_url = staticmethod(record_urls)
+
+
+class Permalinked(Linked):
+    """…and its short link, which never changes."""
+
+    resolve_short_url = staticmethod(record_short_url)
+
+
+class TopicRef(Linked):
     slug: str
     name: Text
     url: Urls
-
-    resolve_url = staticmethod(record_urls)
 
     resolve_name = bilingual("name")
 
 
-class OrganizationRef(Schema):
+class OrganizationRef(Linked):
     slug: str
     name: Text
     acronym: str
     url: Urls
-
-    resolve_url = staticmethod(record_urls)
 
     resolve_name = bilingual("name")
 
@@ -120,14 +128,12 @@ class SeriesRef(Schema):
     resolve_name = bilingual("name")
 
 
-class SourceRef(Schema):
+class SourceRef(Linked):
     slug: str
     title: Text
     outlet: Text
     address: str = Field(description="The original article's address, when known.")
     url: Urls
-
-    resolve_url = staticmethod(record_urls)
 
     resolve_title = bilingual("title")
     resolve_outlet = bilingual("outlet")
@@ -219,7 +225,7 @@ class CitationOut(Schema):
         description="For a fact about a country, person or organization at the conference: its ISO code or slug."
     )
     source: str = Field(description="The slug of the source (see `sources`).")
-    quote_language: Literal[tuple(SourceLanguage.values)] = Field(
+    quote_language: Literal[tuple(Language.values)] = Field(
         description="The language of the source's own words; the excerpt in any other language is our translation."
     )
     excerpt: Text
@@ -259,7 +265,7 @@ def conference_citations(conference):
     return citations
 
 
-class ConferenceOut(Schema):
+class ConferenceOut(Permalinked):
     id: int
     slug: str
     url: Urls
@@ -289,9 +295,6 @@ class ConferenceOut(Schema):
     sources: list[SourceRef]
     citations: list[CitationOut]
     updated_at: datetime
-
-    resolve_url = staticmethod(record_urls)
-    resolve_short_url = staticmethod(record_short_url)
 
     resolve_name = bilingual("name")
     resolve_short_name = bilingual("short_name")
@@ -353,7 +356,7 @@ class ConferenceOfCountry(Schema):
     url: Urls
 
 
-class CountryOut(Schema):
+class CountryOut(Permalinked):
     code: str = Field(description="ISO 3166-1 alpha-2 code.")
     url: Urls
     short_url: str
@@ -361,9 +364,6 @@ class CountryOut(Schema):
     region: Literal[tuple(Region.values)]
     conferences: list[ConferenceOfCountry] = Field(description="Conferences it hosted, took part in, or missed.")
     updated_at: datetime
-
-    resolve_url = staticmethod(record_urls)
-    resolve_short_url = staticmethod(record_short_url)
 
     resolve_name = bilingual("name")
 
@@ -387,7 +387,7 @@ class Alias(Schema):
     script: str
 
 
-class OrganizationOut(Schema):
+class OrganizationOut(Permalinked):
     slug: str
     url: Urls
     short_url: str
@@ -400,9 +400,6 @@ class OrganizationOut(Schema):
     description: Text
     aliases: list[Alias]
     updated_at: datetime
-
-    resolve_url = staticmethod(record_urls)
-    resolve_short_url = staticmethod(record_short_url)
 
     resolve_name = bilingual("name")
 
@@ -440,7 +437,7 @@ class PositionOut(Schema):
         return iso_or_none(obj.end_date, obj.end_precision)
 
 
-class PersonOut(Schema):
+class PersonOut(Permalinked):
     slug: str
     url: Urls
     short_url: str
@@ -452,9 +449,6 @@ class PersonOut(Schema):
     positions: list[PositionOut]
     updated_at: datetime
 
-    resolve_url = staticmethod(record_urls)
-    resolve_short_url = staticmethod(record_short_url)
-
     resolve_name = bilingual("name")
     resolve_rank = bilingual("rank")
 
@@ -465,7 +459,7 @@ class PersonOut(Schema):
     resolve_description = bilingual("description")
 
 
-class TopicOut(Schema):
+class TopicOut(Permalinked):
     slug: str
     url: Urls
     short_url: str
@@ -474,14 +468,11 @@ class TopicOut(Schema):
     conference_count: int
     updated_at: datetime
 
-    resolve_url = staticmethod(record_urls)
-    resolve_short_url = staticmethod(record_short_url)
-
     resolve_name = bilingual("name")
     resolve_description = bilingual("description")
 
 
-class SourceOut(Schema):
+class SourceOut(Permalinked):
     slug: str
     url: Urls
     short_url: str
@@ -489,15 +480,12 @@ class SourceOut(Schema):
     outlet: Text
     author: Text
     kind: Literal[tuple(SourceKind.values)]
-    language: Literal[tuple(SourceLanguage.values)]
+    language: Literal[tuple(Language.values)]
     published_on: PartialDate = Field(description=PARTIAL_DATE_DESCRIPTION)
     published_precision: Precision
     address: str = Field(description="The original article's address, when known.")
     summary: Text
     updated_at: datetime
-
-    resolve_url = staticmethod(record_urls)
-    resolve_short_url = staticmethod(record_short_url)
 
     resolve_title = bilingual("title")
     resolve_outlet = bilingual("outlet")
