@@ -198,6 +198,8 @@ if REDIS_URL:
             "BACKEND": "public.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "portal"),
+            # A Redis that does not answer within these seconds counts as down (public/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -211,6 +213,8 @@ else:
 # Whole public answers, for this many seconds (0 turns the page cache off).
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600"))
 PORTAL_PAGE_CACHE_ALIAS = "default"
+# While Redis is unreachable, pages are served uncached and Redis is asked again after this many seconds.
+PORTAL_CACHE_RETRY_SECONDS = float(os.environ.get("PORTAL_CACHE_RETRY_SECONDS", "5"))
 
 # --- Static files -----------------------------------------------------------------
 

@@ -1,18 +1,73 @@
-"""Django's Redis cache backend, with one Redis client per connection pool.
+"""Django's Redis cache backend, shared clients and an outage that costs only speed.
 
-Django's backend builds a new redis.Redis for every cache operation, and with it redis-py's
-table of response callbacks: more work than the GET it wraps, on every cached page. A
-redis.Redis is safe to share (connections come from its pool), so this keeps one per pool.
+- Django's backend builds a new redis.Redis for every cache operation, and with it redis-py's
+  table of response callbacks: more work than the GET it wraps, on every cached page. A
+  redis.Redis is safe to share (connections come from its pool), so this keeps one per pool.
+- The cache only makes pages faster, so when Redis is unreachable every operation answers as a
+  miss (a read gives its default, a write does nothing) instead of raising, and the pages are
+  rendered uncached. The outage is logged once; for RETRY_SECONDS after a failure Redis is not
+  asked at all (no connect timeout on every request), then it is tried again, and its return is
+  logged too.
 """
 
+import functools
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 
-class SharedClientRedisCacheClient(RedisCacheClient):
+def _tolerant(default):
+    """Runs a cache operation, or answers `default` (called with the arguments) while Redis is out."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            if self.down_until > time.monotonic():
+                return default(*args, **kwargs)
+            try:
+                result = method(self, *args, **kwargs)
+            except RedisError as error:
+                self.failed(error)
+                return default(*args, **kwargs)
+            if self.down_until:
+                self.down_until = 0.0
+                logger.warning("The cache is reachable again; pages are cached again.")
+            return result
+
+        return wrapper
+
+    return decorate
+
+
+def _none(*args, **kwargs):
+    return None
+
+
+def _false(*args, **kwargs):
+    return False
+
+
+def _default(key, default=None):
+    return default
+
+
+def _nothing_found(keys):
+    return {}
+
+
+class TolerantRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        # time.monotonic() until which Redis is not asked; 0.0 while it answers.
+        self.down_until = 0.0
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -21,8 +76,43 @@ class SharedClientRedisCacheClient(RedisCacheClient):
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
+    def failed(self, error):
+        if not self.down_until:
+            logger.error("The cache is unreachable (%s); pages are served uncached until it is back.", error)
+        self.down_until = time.monotonic() + settings.PORTAL_CACHE_RETRY_SECONDS
+
+    get = _tolerant(_default)(RedisCacheClient.get)
+    get_many = _tolerant(_nothing_found)(RedisCacheClient.get_many)
+    has_key = _tolerant(_false)(RedisCacheClient.has_key)
+    add = _tolerant(_false)(RedisCacheClient.add)
+    set = _tolerant(_none)(RedisCacheClient.set)
+    set_many = _tolerant(_none)(RedisCacheClient.set_many)
+    touch = _tolerant(_false)(RedisCacheClient.touch)
+    delete = _tolerant(_false)(RedisCacheClient.delete)
+    delete_many = _tolerant(_none)(RedisCacheClient.delete_many)
+    clear = _tolerant(_false)(RedisCacheClient.clear)
+
+    def ping(self):
+        """Whether Redis answers now, asked even during a back-off."""
+        try:
+            return bool(self.get_client().ping())
+        except RedisError as error:
+            self.failed(error)
+            return False
+
 
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._class = SharedClientRedisCacheClient
+        self._class = TolerantRedisCacheClient
+
+    def ping(self):
+        return self._cache.ping()
+
+
+def cache_status():
+    """"ok", "unreachable", or "local" (each process's own memory: nothing to reach)."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return "local"
+    return "ok" if backend.ping() else "unreachable"

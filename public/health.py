@@ -2,7 +2,8 @@
 
 - /healthz: the process is alive and answering. It touches nothing else, so it answers 200
   while the database is down.
-- /readyz: the database answers a query; 503 when it does not.
+- /readyz: the database answers a query; 503 when it does not. It reports the cache too, but
+  an unreachable cache does not fail it: pages are then served uncached (public/cache.py).
 
 HealthCheckMiddleware answers both before the middleware that reads the database (the site's
 state, for caching) or validates the Host header, which a load balancer probing by address
@@ -16,6 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
+
+from public.cache import cache_status
 
 
 @csrf_exempt
@@ -32,16 +35,18 @@ def healthz(request):
 @never_cache
 @xframe_options_deny
 def readyz(request):
-    """The database answers a query."""
+    """The database answers a query; the cache's state is reported, not required."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except (DatabaseError, InterfaceError):
-        response = JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        response = JsonResponse(
+            {"status": "unavailable", "database": "unreachable", "cache": cache_status()}, status=503
+        )
         response["Retry-After"] = "10"
         return response
-    return JsonResponse({"status": "ok", "database": "ok"})
+    return JsonResponse({"status": "ok", "database": "ok", "cache": cache_status()})
 
 
 HEALTH_VIEWS = {"/healthz": healthz, "/readyz": readyz}

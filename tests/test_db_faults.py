@@ -139,7 +139,9 @@ def test_the_api_answers_503_in_json(outage):
 def test_health_checks_tell_the_process_from_the_database(outage):
     assert outage["/healthz"]["status"] == 200
     assert outage["/readyz"]["status"] == 503
-    assert json.loads(outage["/readyz"]["body"]) == {"status": "unavailable", "database": "unreachable"}
+    assert json.loads(outage["/readyz"]["body"]) == {
+        "status": "unavailable", "database": "unreachable", "cache": "local"
+    }
 
 
 @pytest.mark.django_db
@@ -215,7 +217,7 @@ def test_service_comes_back_by_itself_after_the_database_drops_the_connection():
     assert result["backend"] and result["terminated"] is True
     # The very next request succeeds, on a new connection.
     assert result["second"][0] == 200, result["second"]
-    assert json.loads(result["second"][1]) == {"status": "ok", "database": "ok"}
+    assert json.loads(result["second"][1]) == {"status": "ok", "database": "ok", "cache": "local"}
     assert result["after"] and result["after"] != result["backend"]
 
 

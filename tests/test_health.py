@@ -19,7 +19,7 @@ def test_healthz_says_the_process_is_alive(client):
 def test_readyz_says_the_database_answers(client):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "local"}
     assert "no-store" in response["Cache-Control"]
 
 
