@@ -1,6 +1,7 @@
 """gunicorn settings for `make run` and production.
 
-Environment: PORT (8000), BIND (127.0.0.1:$PORT), WEB_CONCURRENCY (2 x CPUs + 1).
+Environment: PORT (8000), BIND (127.0.0.1:$PORT), WEB_CONCURRENCY (2 x CPUs + 1),
+GUNICORN_FORWARDED_ALLOW_IPS (none).
 """
 
 import multiprocessing
@@ -18,5 +19,8 @@ max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# The addresses whose X-Forwarded-Proto (and other forwarded headers) gunicorn believes: none by
+# default, so no client makes a request look https. Set it to the TLS proxy's address, comma-separated.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "")
 # `kill -HUP <master pid>` reloads the code gracefully, worker by worker.
 preload_app = False

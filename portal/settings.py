@@ -51,6 +51,19 @@ elif IS_PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-in
         "'django-insecure' development key. Make one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
 
+# The public address that every absolute URL names (canonical, og:url, JSON-LD, the API's links,
+# the sitemap, feeds, robots.txt), whatever Host or X-Forwarded-Proto a client sends
+# (public/addresses.py). In production it defaults to https:// and the first allowed host; a local
+# run uses each request's own address.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "").rstrip("/")
+if not PORTAL_BASE_URL and IS_PRODUCTION:
+    if ALLOWED_HOSTS[0].startswith(".") or "*" in ALLOWED_HOSTS[0]:
+        raise ImproperlyConfigured(
+            "Set PORTAL_BASE_URL (e.g. https://conferences.example.org): the first of DJANGO_ALLOWED_HOSTS "
+            f"({ALLOWED_HOSTS[0]}) is a pattern, not the site's address."
+        )
+    PORTAL_BASE_URL = f"https://{ALLOWED_HOSTS[0]}"
+
 # --- Applications -------------------------------------------------------------
 
 INSTALLED_APPS = [
@@ -89,9 +102,11 @@ INSTALLED_APPS = [
 # Order matters:
 # - RequestIdMiddleware outermost, so every answer (static files and errors included) carries
 #   an X-Request-ID and is logged once, with its duration.
-# - SecurityMiddleware, then the other security headers (CSP, Permissions-Policy), then the
-#   health checks, which answer before anything that reads the database or checks the host,
-#   then the refusal of NUL characters, before any view can pass one to the database.
+# - SecurityMiddleware (its redirect to https sees the client's own scheme), then the public
+#   address (public/addresses.py) for everything below, then the other security headers (CSP,
+#   Permissions-Policy), then the health checks, which answer before anything that reads the
+#   database or checks the host, then the refusal of NUL characters, before any view can pass one
+#   to the database.
 # - PageCacheMiddleware next: a cached public page is answered from there, with the ETag and
 #   Last-Modified it was stored with, and skips everything below.
 # - WhiteNoise right after it, so static files skip the rest.
@@ -105,6 +120,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "public.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "public.addresses.PublicAddressMiddleware",
     "csp.middleware.CSPMiddleware",
     "public.security.PermissionsPolicyMiddleware",
     "public.health.HealthCheckMiddleware",

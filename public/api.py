@@ -39,6 +39,7 @@ from organizations.models import Organization, OrganizationAlias, OrganizationKi
 from participants.models import Country, Person, PersonAlias, Region
 
 from . import exports
+from .addresses import absolute_url, page_query
 from .schemas import (
     ConferenceOut,
     CountryOut,
@@ -127,7 +128,7 @@ class EvidencedPagination(PagePagination):
 def page_link(request, page):
     query = request.GET.copy()
     query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    return absolute_url(request, f"{request.path}?{page_query(query)}")
 
 
 def get_or_redirect(request, queryset, url_name, **lookup):

@@ -8,8 +8,9 @@ once in every worker process, whatever the cache backend.
   later of the last data change and the newest template or code file) and `Cache-Control:
   no-cache`. Django's ConditionalGetMiddleware, above it, adds the ETag and answers 304.
 - PageCacheMiddleware keeps whole public answers (pages under /ar/ and /en/, the API, the
-  sitemap and feeds) in Django's cache framework, keyed by the site version, the full path
-  (which holds the language), and whether the client takes gzip. It sits above both, so it
+  sitemap and feeds) in Django's cache framework, keyed by the site version, the page's public
+  address (which holds the language; unknown query parameters left out), and whether the client
+  takes gzip. It sits above both, so it
   stores an answer with its ETag and Last-Modified, and a hit is answered (200 or 304) without
   the rest of the stack: no session, locale, URL resolving, view or hashing of the body.
   Anyone with a session cookie (an editor) bypasses it both ways, so an editor's page never
@@ -28,6 +29,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
 from core import state
+from public.addresses import absolute_url, page_path
 
 SAFE_METHODS = ("GET", "HEAD")
 # What a deployment changes that alters pages without touching the data.
@@ -110,9 +112,11 @@ class PageCacheMiddleware:
 
     @staticmethod
     def key(request):
+        """What varies the answer: the data's version, compression, and the public address of the
+        page with only the parameters that change it (public/addresses.py)."""
         encoding = "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "identity"
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        return f"page:{state.current(request).version}:{encoding}:{path}"
+        address = hashlib.sha256(absolute_url(request, page_path(request)).encode()).hexdigest()
+        return f"page:{state.current(request).version}:{encoding}:{address}"
 
     @staticmethod
     def storable(response):

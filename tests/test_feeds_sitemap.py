@@ -11,7 +11,7 @@ from conferences.models import Conference, Series, SourceReport, Topic
 from organizations.models import Organization
 from participants.models import Country, Person
 from tests import factories as make
-from tests.helpers import LANGUAGES, get
+from tests.helpers import LANGUAGES, get, head_links, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +112,15 @@ def test_the_x_default_address_sends_each_visitor_to_their_language(client, site
     assert english.status_code == 302
     assert english["Location"] == "/en/conferences/next-summit/"
     assert client.get(x_default)["Location"] == "/ar/conferences/next-summit/"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_page_and_the_sitemap_name_the_same_x_default(client, sitemap, language):
+    conference = Conference.objects.get(slug="next-summit")
+    entry = sitemap[absolute(language, None, conference)]
+    document = parse(get(client, absolute(language, None, conference).removeprefix(BASE)))
+    in_head = [link.get("href") for link in head_links(document, "alternate") if link.get("hreflang") == "x-default"]
+    assert in_head == [entry["alternates"]["x-default"]]
 
 
 def test_a_record_is_dated_by_its_last_update(client, records):

@@ -52,3 +52,26 @@ def test_modeltranslation_default_language_is_arabic():
     from django.conf import settings
 
     assert settings.MODELTRANSLATION_DEFAULT_LANGUAGE == "ar"
+
+
+def public_base_url(**env):
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("DJANGO_", "PORTAL_")) and k != "DATABASE_URL"}
+    clean.update(env, DJANGO_SETTINGS_MODULE="portal.settings")
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+         "print(repr(settings.PORTAL_BASE_URL))"],
+        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60,
+    )
+
+
+@pytest.mark.slow
+def test_the_public_address_defaults_to_the_first_host_in_production_and_to_the_request_locally():
+    production = public_base_url(DJANGO_ALLOWED_HOSTS="conferences.example.org,www.example.org",
+                                 DJANGO_SECRET_KEY="x" * 50)
+    assert production.stdout.strip() == "'https://conferences.example.org'", production.stderr
+    assert public_base_url().stdout.strip() == "''"
+    configured = public_base_url(PORTAL_BASE_URL="https://portal.example.net/")
+    assert configured.stdout.strip() == "'https://portal.example.net'"
+    pattern = public_base_url(DJANGO_ALLOWED_HOSTS=".example.org", DJANGO_SECRET_KEY="x" * 50)
+    assert pattern.returncode != 0 and "PORTAL_BASE_URL" in pattern.stderr

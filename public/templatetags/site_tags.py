@@ -7,6 +7,8 @@ from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
 
+from public import addresses
+
 register = template.Library()
 
 # Each language's name in itself, as a language switch shows it: never translated.
@@ -15,31 +17,33 @@ AUTONYMS = {"ar": "العربية", "en": "English"}
 
 @register.simple_tag(takes_context=True)
 def language_versions(context):
-    """This page in each language, as absolute URLs built from the request.
+    """This page in each language, as absolute URLs on the public address (public/addresses.py).
 
     Returns `current` (the canonical URL), `alternates` (one per language, for hreflang),
-    `x_default` (the Arabic page: Arabic is the source language) and `others` (what the
-    language switch links to). A path that resolves to no page falls back to the home page.
+    `x_default` and `others` (what the language switch links to). They keep only the query
+    parameters that change the page. A path that resolves to no page falls back to the home page.
+    x-default is the address without a language, which sends each reader to their language: the
+    same as the sitemap's (Django's i18n sitemap).
     """
     request = context.get("request")
     if request is None:
         return {}
     current = translation.get_language()
-    path = request.get_full_path()
+    path = addresses.page_path(request)
     alternates = []
     for code, _name in settings.LANGUAGES:
         translated = translate_url(path, code)
         if code != current and translated == path:
             with translation.override(code):
                 translated = reverse("pages:home")
-        alternates.append(
-            {"code": code, "name": AUTONYMS.get(code, code), "url": request.build_absolute_uri(translated)}
-        )
+        alternates.append({"code": code, "name": AUTONYMS.get(code, code), "path": translated,
+                           "url": addresses.absolute_url(request, translated)})
     by_code = {item["code"]: item for item in alternates}
+    default_path = by_code[settings.LANGUAGE_CODE]["path"].replace(f"/{settings.LANGUAGE_CODE}/", "/", 1)
     return {
-        "current": request.build_absolute_uri(path),
+        "current": addresses.absolute_url(request, path),
         "alternates": alternates,
-        "x_default": by_code[settings.LANGUAGE_CODE]["url"],
+        "x_default": addresses.absolute_url(request, default_path),
         "others": [item for item in alternates if item["code"] != current],
     }
 
@@ -55,7 +59,7 @@ def page_query(context, number, param="page"):
     """The query string with one pager's page set, keeping the filters and the other pagers."""
     query = context["request"].GET.copy()
     query[param] = number
-    return f"?{query.urlencode()}"
+    return f"?{addresses.page_query(query)}"
 
 
 @register.filter
