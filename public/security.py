@@ -1,5 +1,5 @@
-"""Security pieces Django does not ship: the Permissions-Policy header, the client's address,
-and the refusal of NUL characters in addresses.
+"""Security pieces Django does not ship: the Permissions-Policy header, the client's address and
+django-axes's reset on a successful login, and the refusal of NUL characters in addresses.
 
 The other security headers come from Django's SecurityMiddleware (HSTS, nosniff,
 Referrer-Policy, Cross-Origin-Opener-Policy), XFrameOptionsMiddleware and django-csp;
@@ -8,6 +8,9 @@ settings.py has them all under "Security".
 
 from functools import cache
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 
@@ -51,6 +54,22 @@ def client_ip(request):
     if len(forwarded) < count:
         return remote
     return forwarded[-count]
+
+
+class AxesHandler(AxesDatabaseHandler):
+    """django-axes's database handler, whose reset on a successful login clears only the failures
+    recorded for that user name.
+
+    axes's own reset clears every lockout parameter the login matches, so with lockouts by address
+    too it forgets the failures of every user name tried from that address: anyone with an account
+    could guess another editor's password forever, logging in between guesses. The address's count
+    keeps the other names' failures.
+    """
+
+    def reset_user_attempts(self, request, credentials=None):
+        username = get_client_username(request, credentials)
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        return count
 
 
 class RejectNulMiddleware:
