@@ -1,5 +1,6 @@
 """Security pieces Django does not ship: the Permissions-Policy header, the client's address and
-django-axes's reset on a successful login, and the refusal of NUL characters in addresses.
+django-axes's reset on a successful login, the refusal of NUL characters in addresses, and the
+check that a stored address is a web address before it becomes a link.
 
 The other security headers come from Django's SecurityMiddleware (HSTS, nosniff,
 Referrer-Policy, Cross-Origin-Opener-Policy), XFrameOptionsMiddleware and django-csp;
@@ -7,6 +8,7 @@ settings.py has them all under "Security".
 """
 
 from functools import cache
+from urllib.parse import urlsplit
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
@@ -93,3 +95,22 @@ class RejectNulMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+WEB_SCHEMES = ("http", "https")
+
+
+def web_address(address):
+    """`address` when it is an http or https address with a host, else "".
+
+    The admin accepts only such addresses, but a record can change around it (a data migration, a
+    bulk update, a restored backup); whatever becomes a link or a url for machines goes through
+    this, so a `javascript:` or `data:` address is never one. urlsplit reads the scheme as a
+    browser does: leading spaces and control characters dropped, tabs and newlines removed.
+    """
+    address = address or ""
+    try:
+        parts = urlsplit(address)
+    except ValueError:
+        return ""
+    return address if parts.scheme.lower() in WEB_SCHEMES and parts.hostname else ""

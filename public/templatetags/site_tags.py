@@ -7,6 +7,8 @@ from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
 
+from ..security import web_address
+
 register = template.Library()
 
 # Each language's name in itself, as a language switch shows it: never translated.
@@ -62,3 +64,9 @@ def page_query(context, number, param="page"):
 def hostname(address):
     """The site an external address points to, e.g. ar.espacemanager.com: short and readable."""
     return urlsplit(address or "").hostname or ""
+
+
+@register.filter(name="web_address")
+def web_address_filter(address):
+    """An external address to link to: itself when it is http or https, else "" (public/security.py)."""
+    return web_address(address)
