@@ -263,7 +263,10 @@ AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
 # Per user, and separately per address: either one locks.
 AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+# A successful login clears the failures of its own user name only, not those of the other names
+# tried from the same address (public/security.py).
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "public.security.AxesHandler"
 # Masked in axes's records of failed logins: the password (even a mistyped one) and the form's
 # CSRF token. The user name and the address stay visible: a lockout's log line says who and where.
 AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]

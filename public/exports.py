@@ -2,8 +2,9 @@
 
 UTF-8 with a byte-order mark, so spreadsheet programs show Arabic; every translated text
 has a column per language (name_ar, name_en); dates are written only as far as they are
-known (2025-08-25, 2025-08, 2025), with their precision beside them. The views are
-endpoints of the API (public/api.py), which validates the filters.
+known (2025-08-25, 2025-08, 2025), with their precision beside them. Text that a spreadsheet
+would take for a formula gets a leading apostrophe. The views are endpoints of the API
+(public/api.py), which validates the filters.
 """
 
 import csv
@@ -17,6 +18,15 @@ from core.dates import iso_or_none
 from .schemas import page_urls
 
 BYTE_ORDER_MARK = "\ufeff"
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value):
+    """A text value that starts like a formula, behind an apostrophe; numbers and dates as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def csv_response(filename, header, rows):
@@ -25,7 +35,7 @@ def csv_response(filename, header, rows):
     response.write(BYTE_ORDER_MARK)
     writer = csv.writer(response)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([neutralised(value) for value in row] for row in rows)
     return response
 
 

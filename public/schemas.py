@@ -27,6 +27,8 @@ from core.models import Language
 from organizations.models import OrganizationKind
 from participants.models import Region
 
+from .security import web_address
+
 LANGUAGES = ("ar", "en")
 
 Precision = Literal[tuple(DatePrecision.values)]
@@ -132,7 +134,7 @@ class SourceRef(Linked):
     slug: str
     title: Text
     outlet: Text
-    address: str = Field(description="The original article's address, when known.")
+    address: str = Field(description="The original article's http or https address, when known.")
     url: Urls
 
     resolve_title = bilingual("title")
@@ -140,7 +142,7 @@ class SourceRef(Linked):
 
     @staticmethod
     def resolve_address(obj):
-        return obj.url
+        return web_address(obj.url)
 
 
 # --- A conference and the rows that hang from it ---------------------------------------
@@ -483,7 +485,7 @@ class SourceOut(Permalinked):
     language: Literal[tuple(Language.values)]
     published_on: PartialDate = Field(description=PARTIAL_DATE_DESCRIPTION)
     published_precision: Precision
-    address: str = Field(description="The original article's address, when known.")
+    address: str = Field(description="The original article's http or https address, when known.")
     summary: Text
     updated_at: datetime
 
@@ -497,6 +499,6 @@ class SourceOut(Permalinked):
 
     @staticmethod
     def resolve_address(obj):
-        return obj.url
+        return web_address(obj.url)
 
     resolve_summary = bilingual("summary")

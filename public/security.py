@@ -1,5 +1,6 @@
-"""Security pieces Django does not ship: the Permissions-Policy header, the client's address,
-and the refusal of NUL characters in addresses.
+"""Security pieces Django does not ship: the Permissions-Policy header, the client's address and
+django-axes's reset on a successful login, the refusal of NUL characters in addresses, and the
+check that a stored address is a web address before it becomes a link.
 
 The other security headers come from Django's SecurityMiddleware (HSTS, nosniff,
 Referrer-Policy, Cross-Origin-Opener-Policy), XFrameOptionsMiddleware and django-csp;
@@ -7,7 +8,11 @@ settings.py has them all under "Security".
 """
 
 from functools import cache
+from urllib.parse import urlsplit
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 
@@ -53,6 +58,22 @@ def client_ip(request):
     return forwarded[-count]
 
 
+class AxesHandler(AxesDatabaseHandler):
+    """django-axes's database handler, whose reset on a successful login clears only the failures
+    recorded for that user name.
+
+    axes's own reset clears every lockout parameter the login matches, so with lockouts by address
+    too it forgets the failures of every user name tried from that address: anyone with an account
+    could guess another editor's password forever, logging in between guesses. The address's count
+    keeps the other names' failures.
+    """
+
+    def reset_user_attempts(self, request, credentials=None):
+        username = get_client_username(request, credentials)
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        return count
+
+
 class RejectNulMiddleware:
     """Answers 400 to an address whose path or query holds a NUL character (%00).
 
@@ -74,3 +95,22 @@ class RejectNulMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+WEB_SCHEMES = ("http", "https")
+
+
+def web_address(address):
+    """`address` when it is an http or https address with a host, else "".
+
+    The admin accepts only such addresses, but a record can change around it (a data migration, a
+    bulk update, a restored backup); whatever becomes a link or a url for machines goes through
+    this, so a `javascript:` or `data:` address is never one. urlsplit reads the scheme as a
+    browser does: leading spaces and control characters dropped, tabs and newlines removed.
+    """
+    address = address or ""
+    try:
+        parts = urlsplit(address)
+    except ValueError:
+        return ""
+    return address if parts.scheme.lower() in WEB_SCHEMES and parts.hostname else ""

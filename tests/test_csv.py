@@ -10,7 +10,7 @@ import io
 import pytest
 
 from conferences.models import Participation
-from public.exports import CONFERENCE_COLUMNS, PARTICIPATION_COLUMNS
+from public.exports import CONFERENCE_COLUMNS, PARTICIPATION_COLUMNS, csv_response
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +130,38 @@ def test_a_bad_filter_is_refused_with_400(client):
     response = client.get(CONFERENCES_CSV, {"year": "twenty"})
     assert response.status_code == 400
     assert response.json()["detail"]
+
+
+FORMULAS = {
+    "name_en": '=HYPERLINK("http://attacker.example/","Click")',
+    "short_name_en": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "theme_en": "-5 people",
+    "city_en": "+216 71 000 000",
+    "short_name_ar": "\tسيسا",
+    "city_ar": "\rبنغازي",
+}
+
+
+def test_text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised(client, world):
+    series = make.series("cissa")
+    conference = make.conference("formula-2025", start=make.day("2025-03-01"), series=series, edition=3, **FORMULAS)
+    make.participation(conference, make.named_country("MA"), note_en="=1+1", note_ar="-")
+    _columns, rows = download(client, CONFERENCES_CSV)
+    row = next(row for row in rows if row["slug"] == "formula-2025")
+    for column, value in FORMULAS.items():
+        assert row[column] == "'" + value
+    # Numbers and dates are not text: they stay as they are.
+    assert row["id"] == str(conference.pk)
+    assert (row["edition"], row["start_date"]) == ("3", "2025-03-01")
+    # Text that only contains such a character elsewhere is left alone.
+    assert row["name_ar"] == conference.name_ar
+
+    _columns, rows = download(client, PARTICIPATIONS_CSV)
+    row = next(row for row in rows if row["conference"] == "formula-2025")
+    assert (row["note_en"], row["note_ar"], row["conference_name_en"]) == ("'=1+1", "'-", "'" + FORMULAS["name_en"])
+    assert row["conference_start_date"] == "2025-03-01"
+
+
+def test_a_negative_number_is_not_neutralised():
+    response = csv_response("numbers.csv", ["count", "day", "text"], [[-5, make.day("2025-03-01"), "-5"]])
+    assert response.content.decode("utf-8-sig").splitlines() == ["count,day,text", "-5,2025-03-01,'-5"]

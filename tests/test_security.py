@@ -268,6 +268,32 @@ def test_an_address_is_locked_out_after_five_failures_for_any_users(editor):
     assert response.status_code == 302 and response.url == reverse("admin:index")
 
 
+def test_another_editors_login_does_not_clear_a_users_failures(editor):
+    """A login only forgives its own user name's failures, not those of others from the same address."""
+    call_command("create_editor", "yusuf", stdout=StringIO())
+    for _ in range(4):
+        log_in("amina", WRONG, "203.0.113.20")
+    # Yusuf logs in from the same address.
+    response = log_in("yusuf", PASSWORD, "203.0.113.20")
+    assert response.status_code == 302 and response.url == reverse("admin:index")
+    # Amina's four failures still count: the fifth locks her out, even from another address.
+    assert log_in("amina", WRONG, "203.0.113.20").status_code == 429
+    response = log_in("amina", PASSWORD, "198.51.100.30")
+    assert response.status_code == 429
+    assert "too many login attempts" in text(parse(response))
+
+
+def test_a_login_clears_the_users_own_failures(editor):
+    for attempt in range(4):
+        log_in("amina", WRONG, f"192.0.2.{attempt + 1}")
+    response = log_in("amina", PASSWORD, "192.0.2.60")
+    assert response.status_code == 302 and response.url == reverse("admin:index")
+    # Her earlier failures are forgiven: one more mistake does not lock her out.
+    assert log_in("amina", WRONG, "192.0.2.61").status_code == 200
+    response = log_in("amina", PASSWORD, "192.0.2.62")
+    assert response.status_code == 302 and response.url == reverse("admin:index")
+
+
 def test_the_lockout_ends_after_the_cool_off(editor):
     from datetime import timedelta
 

@@ -8,6 +8,7 @@ from django.urls import reverse, translate_url
 from django.utils import translation
 
 from public import addresses
+from public.security import web_address
 
 register = template.Library()
 
@@ -66,3 +67,9 @@ def page_query(context, number, param="page"):
 def hostname(address):
     """The site an external address points to, e.g. ar.espacemanager.com: short and readable."""
     return urlsplit(address or "").hostname or ""
+
+
+@register.filter(name="web_address")
+def web_address_filter(address):
+    """An external address to link to: itself when it is http or https, else "" (public/security.py)."""
+    return web_address(address)
