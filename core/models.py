@@ -2,7 +2,8 @@
 
 - `TrackedModel`: timestamps and an edit counter (`version`), used by the admin's optimistic
   locking and by the seed loader to tell an editor's change from its own; its `clean()` applies
-  the translated-field rules (core.bilingual).
+  the translated-field rules (core.bilingual), and its text never holds a control character
+  that XML cannot write (core.text).
 - `SluggedModel`: a record with a page of its own found by slug. It keeps its earlier slugs
   (`SlugHistory`), so old addresses answer with a redirect, and has a short link that never
   changes (core.permalinks).
@@ -18,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .addresses import cached_reverse
-from .bilingual import LATIN_LETTER, bilingual_errors, has_arabic
+from .bilingual import LATIN_LETTER, bilingual_errors, has_arabic, translated_fields
+from .text import strip_control_characters_from
 
 SLUG_USED_BEFORE = _("This address was used before by another record.")
 
@@ -34,9 +36,19 @@ class TrackedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        self.strip_control_characters()
         if self.pk is not None and not self._state.adding:
             self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        # Before the fields are checked, so that a required text of nothing but them is refused.
+        self.strip_control_characters()
+        super().clean_fields(exclude)
+
+    def strip_control_characters(self):
+        """Takes out of the text fields the control characters XML cannot hold (core.text)."""
+        strip_control_characters_from(self, skip=translated_fields(type(self))[0])
 
     def clean(self):
         super().clean()

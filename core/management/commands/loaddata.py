@@ -5,11 +5,17 @@ many-to-many links, at once or, when they name rows further on, once everything 
 django-simple-history would record each as a new change, dated at the restore, and the restored
 database would not be the one that was dumped. Here the links are set without adding history.
 
+What it loads is stripped of the control characters XML cannot hold (core.text), as an editor's
+input is.
+
 It builds on modeltranslation's loaddata (which itself replaces Django's), and takes its place:
 `core` comes first in INSTALLED_APPS.
 """
 
 from modeltranslation.management.commands import loaddata
+
+from core.bilingual import translated_fields
+from core.text import strip_control_characters_from
 
 
 class Command(loaddata.Command):
@@ -23,6 +29,7 @@ class Command(loaddata.Command):
 
     def save_obj(self, obj):
         obj.object.skip_history_when_saving = True
+        strip_control_characters_from(obj.object, skip=translated_fields(type(obj.object))[0])
         try:
             return super().save_obj(obj)
         finally:

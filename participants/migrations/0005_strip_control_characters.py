@@ -1,0 +1,18 @@
+"""Takes the control characters XML cannot hold (core.text) out of the rows stored before,
+and out of their history."""
+
+from django.db import migrations
+
+from core.text import strip_control_characters_from_tables
+
+
+def strip(apps, schema_editor):
+    strip_control_characters_from_tables(apps, "participants")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("participants", "0004_slughistory_moves_to_core"),
+    ]
+
+    operations = [migrations.RunPython(strip, migrations.RunPython.noop, elidable=True)]
