@@ -9,6 +9,7 @@
 
 import json
 
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from lxml import html
@@ -74,3 +75,82 @@ def json_ld(document):
     blocks = document.xpath('//script[@type="application/ld+json"]/text()')
     assert len(blocks) <= 1
     return json.loads(blocks[0]) if blocks else None
+
+
+# --- The admin, as an editor uses it ------------------------------------------------------------
+
+PASSWORD = "Sahara-Atlas-2025!"
+
+
+def form_data(response, form_id=None):
+    """The POST data of the page's admin form (its id is "<model>_form"), as a browser sends it.
+
+    A field sent once is a string, a multiple choice a list, even of one.
+    """
+    assert response.status_code == 200, response.status_code
+    form_id = form_id or f"{response.context['opts'].model_name}_form"
+    forms = parse(response).xpath(f'//form[@id="{form_id}"]')
+    assert forms, f"no form #{form_id} on the page"
+    form = forms[0]
+    textareas = set(form.xpath(".//textarea/@name"))
+    multiple = set(form.xpath(".//select[@multiple]/@name"))
+    data = {}
+    for name, value in form.form_values():
+        if "__prefix__" in name:  # the hidden template of an inline's "Add another" row
+            continue
+        if name in textareas and value.startswith("\n"):
+            value = value[1:]  # a browser drops the newline that opens a textarea
+        data.setdefault(name, []).append(value)
+    return {name: values if len(values) > 1 or name in multiple else values[0] for name, values in data.items()}
+
+
+def errors_on(document, field):
+    """The errors shown on one field of the main form."""
+    rows = f'//div[contains(concat(" ", @class, " "), " field-{field} ")]'
+    return [text(item) for item in document.xpath(f'{rows}//ul[contains(@class, "errorlist")]/li')]
+
+
+def history_changes(document):
+    """The history page's changes, one (field, old value, new value) per line."""
+    return [
+        (text(item.xpath("strong")[0]), text(item.xpath('bdi[@class="history-old"]')[0]),
+         text(item.xpath('bdi[@class="history-new"]')[0]))
+        for item in document.xpath('//ul[@class="history-changes"]/li')
+    ]
+
+
+def logged_in(username):
+    client = Client(headers={"accept-language": "en"})
+    response = client.post(
+        reverse("admin:login"), {"username": username, "password": PASSWORD, "next": reverse("admin:index")}
+    )
+    assert response.status_code == 302 and response.url == reverse("admin:index")
+    return client
+
+
+def change_url(record):
+    return reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk])
+
+
+def history_url(record):
+    return reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_history", args=[record.pk])
+
+
+# --- The backup -------------------------------------------------------------------------------
+
+# The README's backup command, less the output file.
+DUMP_ARGS = [
+    "--natural-foreign",
+    "--all",
+    "--exclude=contenttypes",
+    "--exclude=auth.permission",
+    "--exclude=sessions",
+    "--exclude=axes",
+    # migrate makes the Editors group, with its rights; users name their groups by name.
+    "--exclude=auth.group",
+    # The page cache's version counter (core/state.py): the running site's state, not content.
+    "--exclude=core.sitestate",
+    # XML keeps datetimes to the microsecond; Django's JSON stops at the millisecond.
+    "--format=xml",
+    "--indent=2",
+]

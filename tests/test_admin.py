@@ -21,36 +21,27 @@ from django.utils.translation import gettext_lazy as _
 from conferences.models import Conference, Participation
 from core.models import SLUG_USED_BEFORE
 from tests import factories as make
-from tests.helpers import links, page_text, parse, record_page, record_url, text
+from tests.helpers import (
+    PASSWORD,
+    change_url,
+    errors_on,
+    form_data,
+    history_changes,
+    history_url,
+    links,
+    logged_in,
+    page_text,
+    parse,
+    record_page,
+    record_url,
+    text,
+)
 
-PASSWORD = "Sahara-Atlas-2025!"
 NEW_NAME = "20th Conference of CISSA, the African intelligence and security services committee"
 STALE = "This record was changed by someone else since you opened it; reload to see their changes."
 
 
 # --- Reading the admin's pages -----------------------------------------------------------------
-
-
-def form_data(response, form_id=None):
-    """The POST data of the page's admin form (its id is "<model>_form"), as a browser sends it.
-
-    A field sent once is a string, a multiple choice a list, even of one.
-    """
-    assert response.status_code == 200, response.status_code
-    form_id = form_id or f"{response.context['opts'].model_name}_form"
-    forms = parse(response).xpath(f'//form[@id="{form_id}"]')
-    assert forms, f"no form #{form_id} on the page"
-    form = forms[0]
-    textareas = set(form.xpath(".//textarea/@name"))
-    multiple = set(form.xpath(".//select[@multiple]/@name"))
-    data = {}
-    for name, value in form.form_values():
-        if "__prefix__" in name:  # the hidden template of an inline's "Add another" row
-            continue
-        if name in textareas and value.startswith("\n"):
-            value = value[1:]  # a browser drops the newline that opens a textarea
-        data.setdefault(name, []).append(value)
-    return {name: values if len(values) > 1 or name in multiple else values[0] for name, values in data.items()}
 
 
 def add_inline_row(data, prefix, **fields):
@@ -77,21 +68,6 @@ def errors(document):
     return [text(item) for item in items]
 
 
-def errors_on(document, field):
-    """The errors shown on one field of the main form."""
-    rows = f'//div[contains(concat(" ", @class, " "), " field-{field} ")]'
-    return [text(item) for item in document.xpath(f'{rows}//ul[contains(@class, "errorlist")]/li')]
-
-
-def history_changes(document):
-    """The history page's changes, one (field, old value, new value) per line."""
-    return [
-        (text(item.xpath("strong")[0]), text(item.xpath('bdi[@class="history-old"]')[0]),
-         text(item.xpath('bdi[@class="history-new"]')[0]))
-        for item in document.xpath('//ul[@class="history-changes"]/li')
-    ]
-
-
 def listed(document, column="short_name_en"):
     """The values of a column of the change list's results."""
     return [text(cell) for cell in document.xpath(f'//table[@id="result_list"]//*[contains(@class, "field-{column}")]')]
@@ -105,15 +81,6 @@ def editor(db, monkeypatch):
     monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", PASSWORD)
     call_command("create_editor", "amina", stdout=StringIO())
     return get_user_model().objects.get(username="amina")
-
-
-def logged_in(username):
-    client = Client(headers={"accept-language": "en"})
-    response = client.post(
-        reverse("admin:login"), {"username": username, "password": PASSWORD, "next": reverse("admin:index")}
-    )
-    assert response.status_code == 302 and response.url == reverse("admin:index")
-    return client
 
 
 @pytest.fixture
@@ -144,14 +111,6 @@ def cissa20(db):
         name_en="20th Conference of the Committee of Intelligence and Security Services of Africa (CISSA 20)",
         short_name_ar="سيسا 20", short_name_en="CISSA 20",
     )
-
-
-def change_url(record):
-    return reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk])
-
-
-def history_url(record):
-    return reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_history", args=[record.pk])
 
 
 def open_form(client, record):

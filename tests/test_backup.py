@@ -32,24 +32,9 @@ from django.utils import translation
 
 from conferences.models import Conference
 from tests import factories as make
+from tests.helpers import DUMP_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
-# The README's backup command, less the output file.
-DUMP_ARGS = [
-    "--natural-foreign",
-    "--all",
-    "--exclude=contenttypes",
-    "--exclude=auth.permission",
-    "--exclude=sessions",
-    "--exclude=axes",
-    # migrate makes the Editors group, with its rights; users name their groups by name.
-    "--exclude=auth.group",
-    # The page cache's version counter (core/state.py): the running site's state, not content.
-    "--exclude=core.sitestate",
-    # XML keeps datetimes to the microsecond; Django's JSON stops at the millisecond.
-    "--format=xml",
-    "--indent=2",
-]
 
 
 def manage(database_url, *args):

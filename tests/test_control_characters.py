@@ -21,9 +21,20 @@ from conferences.models import Conference, Topic
 from participants.models import PersonAlias
 from search.models import SearchEntry
 from tests import factories as make
-from tests.helpers import get, page_text, parse, record_page
-from tests.test_admin import PASSWORD, change_url, errors_on, form_data, history_changes, history_url, logged_in
-from tests.test_backup import DUMP_ARGS
+from tests.helpers import (
+    DUMP_ARGS,
+    PASSWORD,
+    change_url,
+    errors_on,
+    form_data,
+    get,
+    history_changes,
+    history_url,
+    logged_in,
+    page_text,
+    parse,
+    record_page,
+)
 
 pytestmark = pytest.mark.django_db
 
