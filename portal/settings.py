@@ -112,11 +112,13 @@ INSTALLED_APPS = [
 # - WhiteNoise right after it, so static files skip the rest.
 # - SessionMiddleware before LocaleMiddleware, which may read the session.
 # - LocaleMiddleware before CommonMiddleware, so APPEND_SLASH redirects keep the language.
-# - ConditionalGetMiddleware above everything that shapes a response, so its ETag hashes
-#   the final body; LastModifiedMiddleware right below it, so the Last-Modified header is
-#   there when ConditionalGetMiddleware decides on a 304 (responses go up the list).
-# - GZipMiddleware below those, so the ETag is the compressed body's and the page cache keeps
-#   pages already compressed.
+# - GZipMiddleware above ConditionalGetMiddleware, so the ETag hashes the uncompressed body: the
+#   same in every worker and for every answer (gzip adds random bytes against BREACH), and the
+#   page cache keeps pages already compressed. GZipMiddleware marks it weak (W/) when it
+#   compresses; If-None-Match compares weakly, so either form revalidates to a 304.
+# - ConditionalGetMiddleware above everything else that shapes a response; LastModifiedMiddleware
+#   right below it, so the Last-Modified header is there when ConditionalGetMiddleware decides on
+#   a 304 (responses go up the list).
 MIDDLEWARE = [
     "public.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -127,9 +129,9 @@ MIDDLEWARE = [
     "public.security.RejectNulMiddleware",
     "public.middleware.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "public.middleware.LastModifiedMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -50,6 +50,20 @@ def test_a_matching_etag_gets_304(client, conference, path):
     assert second["ETag"] == first["ETag"]
 
 
+@pytest.mark.parametrize("path", [PAGE, "/ar/", API, "/sitemap.xml", "/en/feeds/conferences.atom"])
+def test_the_etag_of_a_compressed_answer_is_the_same_every_time_and_revalidates(client, conference, path):
+    """Browsers take gzip; the ETag must not change with gzip's random bytes, or a reader never gets a 304."""
+    answers = [client.get(path, headers={"accept-encoding": "gzip"}) for _ in range(3)]
+    assert all(answer["Content-Encoding"] == "gzip" for answer in answers)
+    etags = {answer["ETag"] for answer in answers}
+    assert len(etags) == 1, etags
+    plain = client.get(path)
+    # The same body under both encodings: one validator, weak once compressed.
+    assert etags == {f"W/{plain['ETag']}"}
+    again = client.get(path, headers={"accept-encoding": "gzip", "if-none-match": etags.pop()})
+    assert again.status_code == 304
+
+
 @pytest.mark.parametrize("path", [PAGE, API])
 def test_an_unchanged_date_gets_304_and_an_earlier_one_the_page(client, conference, path):
     first = client.get(path)
