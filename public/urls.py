@@ -14,9 +14,11 @@ from .views import base, conferences, countries, organizations, search
 
 
 def kind(name, list_view, detail_view, detail_path="<slug:slug>/"):
+    """A kind's list and detail pages; the detail page without its slash redirects once (SlugHistoryMixin)."""
     return include(([
         path("", list_view.as_view(), name="list"),
         path(detail_path, detail_view.as_view(), name="detail"),
+        path(detail_path.removesuffix("/"), detail_view.as_view()),
     ], name))
 
 

@@ -84,6 +84,30 @@ def test_the_redirect_keeps_the_query_string_and_answers_head(client):
     assert client.head(old).status_code == 301
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_any_address_a_reader_may_hold_reaches_the_page_in_one_redirect(client, kind, language):
+    """Another letter case, a missing trailing slash, an old slug, or all three: one 301."""
+    slug = kind.slug
+    current = url(kind.page, language, slug=slug)
+    rename(kind.record, f"{slug}-renamed")
+    renamed = url(kind.page, language, slug=f"{slug}-renamed")
+    for held in (current, current.rstrip("/"), current.replace(slug, slug.upper()),
+                 current.rstrip("/").replace(slug, slug.upper()), renamed.replace(slug, slug.upper()),
+                 renamed.rstrip("/")):
+        response = client.get(f"{held}?page=2", follow=True)
+        assert response.redirect_chain == [(f"{renamed}?page=2", 301)], held
+        assert response.status_code == 200
+
+
+def test_a_country_address_in_capitals_or_without_its_slash_redirects_once(client):
+    make.named_country("LY")
+    page = url("countries:detail", "en", code="ly")
+    for held in ("/en/countries/LY/", "/en/countries/ly", "/en/countries/Ly"):
+        response = client.get(held, follow=True)
+        assert response.redirect_chain == [(page, 301)], held
+    assert client.get("/en/countries/XX/").status_code == 404
+
+
 def test_an_address_that_never_existed_is_still_404(client, kind):
     assert client.get(url(kind.page, "en", slug="never-existed")).status_code == 404
 

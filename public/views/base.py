@@ -50,15 +50,8 @@ def paginate(request, queryset, per_page=PAGE_SIZE, param="page"):
 # --- Old slugs ------------------------------------------------------------------------------
 
 
-def redirect_from_previous_slug(model, slug, request):
-    """A 301 to the current page of the record that had `slug` before, or None.
-
-    The page is reversed in the active language, so /en/ stays /en/. The query string
-    (a page number, say) is kept.
-    """
-    record = model.objects.that_had(slug).first()
-    if record is None:
-        return None
+def moved_to(record, request):
+    """A 301 to the record's current page in the active language, keeping the query string."""
     url = record.get_absolute_url()
     if request.META.get("QUERY_STRING"):
         url = f"{url}?{request.META['QUERY_STRING']}"
@@ -71,20 +64,29 @@ class _Moved(Exception):
 
 
 class SlugHistoryMixin:
-    """For a DetailView of a SluggedModel: an old slug answers 301 to the current page.
+    """For a DetailView of a SluggedModel: any address a reader may hold reaches the page in one 301.
 
-    Put it first among the bases. Only a slug that matches no current record costs the extra query.
+    An old slug, a slug in other letter case (/CISSA-21/), a missing trailing slash, or all of
+    them at once, answer one permanent redirect to the current page (the URLs give each detail
+    page a twin without the slash). Put it first among the bases. Only an address that is not the
+    page's own costs the extra query.
     """
 
     def get_object(self, queryset=None):
+        queryset = queryset if queryset is not None else self.get_queryset()
+        slug = self.kwargs.get(self.slug_url_kwarg)
         try:
-            return super().get_object(queryset)
+            record = super().get_object(queryset)
         except Http404:
-            model = (queryset if queryset is not None else self.get_queryset()).model
-            response = redirect_from_previous_slug(model, self.kwargs.get(self.slug_url_kwarg), self.request)
-            if response is None:
+            lowered = slug.lower()
+            model = queryset.model
+            record = model.objects.filter(slug=lowered).first() or model.objects.that_had(lowered).first()
+            if record is None:
                 raise
-            raise _Moved(response) from None
+            raise _Moved(moved_to(record, self.request)) from None
+        if not self.request.path_info.endswith("/"):
+            raise _Moved(moved_to(record, self.request))
+        return record
 
     def get(self, request, *args, **kwargs):
         try:

@@ -16,7 +16,7 @@ from ..evidence import References
 from ..maps import ABSENT, ANNOUNCED, HOST, PARTICIPANT
 from ..queries import related_count
 from ..structured_data import PageMeta, text_in
-from .base import PublicViewMixin, SlugHistoryMixin
+from .base import PublicViewMixin, SlugHistoryMixin, moved_to
 
 # The groups of a country page, in the order they are shown.
 COUNTRY_GROUPS = [
@@ -117,10 +117,20 @@ class CountryDetailView(PublicViewMixin, DetailView):
             Prefetch("organizations", queryset=Organization.objects.select_related("parent").order_by("name")),
         )
 
+    def get(self, request, *args, **kwargs):
+        code = kwargs["code"]
+        if code != code.lower() or not request.path_info.endswith("/"):
+            # /countries/LY/ or /countries/ly: one 301 to the page's own address.
+            country = Country.objects.filter(code=code.upper()).first() if len(code) == 2 else None
+            if country is None:
+                raise Http404
+            return moved_to(country, request)
+        return super().get(request, *args, **kwargs)
+
     def get_object(self, queryset=None):
         code = self.kwargs["code"]
         # The address carries the ISO code in lower case, and only that.
-        if len(code) != 2 or not code.isascii() or not code.isalpha() or code != code.lower():
+        if len(code) != 2 or not code.isascii() or not code.isalpha():
             raise Http404
         queryset = self.get_queryset() if queryset is None else queryset
         try:
