@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint seed static bench soak
+.PHONY: run test lint seed static bench soak faults
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ bench: $(STAMP)
 # 16 connections for 60 s on PostgreSQL under gunicorn; writes docs/reliability.md.
 soak: $(STAMP)
 	$(PY) bench/soak.py
+
+# Redis and PostgreSQL (each its own, on its own port) stopped under load; writes docs/reliability.md.
+faults: $(STAMP)
+	$(PY) bench/faults.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -68,8 +68,8 @@ def first(sql):
     return value.splitlines()
 
 
-def page_mix():
-    """A mix of what visitors and API clients ask for, in both languages."""
+def page_mix(first=first):
+    """A mix of what visitors and API clients ask for, in both languages; `first` runs a query on the data."""
     conferences = first("SELECT slug FROM conferences_conference ORDER BY start_date DESC NULLS LAST, slug LIMIT 3")
     country = first(
         "SELECT lower(c.code) FROM participants_country c JOIN conferences_conference f ON f.host_country_id = c.id "
