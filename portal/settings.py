@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "axes",
     # The Content-Security-Policy header (see "Security" below).
     "csp",
+    # Cross-origin reads of the API, the CSVs and the feeds (see "Cross-origin reads" below).
+    "corsheaders",
     # The API (django-ninja): listed so its docs page serves Swagger UI from our static files.
     "ninja",
     # The portal's apps, bottom to top (core, first in this list, is the bottom one); each imports
@@ -89,6 +91,8 @@ INSTALLED_APPS = [
 # Order matters:
 # - RequestIdMiddleware outermost, so every answer (static files and errors included) carries
 #   an X-Request-ID and is logged once, with its duration.
+# - CorsMiddleware next: it answers preflight requests itself, and every answer it lets through
+#   (a cached page, a refusal) leaves with its CORS headers.
 # - SecurityMiddleware, then the other security headers (CSP, Permissions-Policy), then the
 #   health checks, which answer before anything that reads the database or checks the host,
 #   then the refusal of NUL characters, before any view can pass one to the database.
@@ -104,6 +108,7 @@ INSTALLED_APPS = [
 #   pages already compressed.
 MIDDLEWARE = [
     "public.request_log.RequestIdMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "public.security.PermissionsPolicyMiddleware",
@@ -310,6 +315,17 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# --- Cross-origin reads ------------------------------------------------------------
+# A page on another site (a newsroom's) may read the API, its CSVs and the feeds from the
+# browser (django-cors-headers): any origin, reading only, never with cookies, asking again with
+# If-None-Match and reading the ETag. Nothing else (the pages, the admin) is open to other origins.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/(api/|[a-z]{2}/feeds/)"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-modified-since", "if-none-match", "x-requested-with"]
+CORS_EXPOSE_HEADERS = ["ETag", "X-Request-ID"]
+CORS_ALLOW_CREDENTIALS = False
 
 # --- Logging ------------------------------------------------------------------------
 # One JSON object per line on standard error, each with the request id that the response's
