@@ -93,9 +93,12 @@ INSTALLED_APPS = [
 #   an X-Request-ID and is logged once, with its duration.
 # - CorsMiddleware next: it answers preflight requests itself, and every answer it lets through
 #   (a cached page, a refusal) leaves with its CORS headers.
+# - HeadMiddleware next, so every HEAD answer leaves without a body, and a HEAD to the API is
+#   answered by everything below as a GET, page cache included.
 # - SecurityMiddleware, then the other security headers (CSP, Permissions-Policy), then the
 #   health checks, which answer before anything that reads the database or checks the host,
-#   then the refusal of NUL characters, before any view can pass one to the database.
+#   then the refusal of overlong addresses and of NUL characters, before any view can pass one
+#   to the database; then the API's JSON 404 and 405, which take the place of other answers.
 # - PageCacheMiddleware next: a cached public page is answered from there, with the ETag and
 #   Last-Modified it was stored with, and skips everything below.
 # - WhiteNoise right after it, so static files skip the rest.
@@ -109,11 +112,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "public.request_log.RequestIdMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "public.api_http.HeadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "public.security.PermissionsPolicyMiddleware",
     "public.health.HealthCheckMiddleware",
+    "public.security.RejectLongAddressMiddleware",
     "public.security.RejectNulMiddleware",
+    "public.api_http.ApiErrorsMiddleware",
     "public.middleware.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -315,6 +321,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# Longer addresses (path and query) are answered 414 (public.security.RejectLongAddressMiddleware);
+# gunicorn's own limit on the request line (gunicorn.conf.py) is set above it.
+PORTAL_MAX_URL_LENGTH = 4096
 
 # --- Cross-origin reads ------------------------------------------------------------
 # A page on another site (a newsroom's) may read the API, its CSVs and the feeds from the

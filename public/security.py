@@ -1,5 +1,5 @@
 """Security pieces Django does not ship: the Permissions-Policy header, the client's address,
-and the refusal of NUL characters in addresses.
+and the refusal of addresses that hold a NUL character or are too long.
 
 The other security headers come from Django's SecurityMiddleware (HSTS, nosniff,
 Referrer-Policy, Cross-Origin-Opener-Policy), XFrameOptionsMiddleware and django-csp;
@@ -9,7 +9,7 @@ settings.py has them all under "Security".
 from functools import cache
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, JsonResponse
 
 
 @cache
@@ -53,6 +53,14 @@ def client_ip(request):
     return forwarded[-count]
 
 
+def refusal(request, message, status):
+    """The answer to an address refused before any view: JSON under /api/, as the API's other
+    errors ({"detail": …}), plain text elsewhere."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    return HttpResponse(message, content_type="text/plain; charset=utf-8", status=status)
+
+
 class RejectNulMiddleware:
     """Answers 400 to an address whose path or query holds a NUL character (%00).
 
@@ -68,9 +76,22 @@ class RejectNulMiddleware:
         if "\x00" in request.path_info or any(
             "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
-            message = "Bad request: the address holds a NUL character."
-            if request.path_info.startswith("/api/"):
-                # As the API's other 400 answers: {"detail": …}.
-                return JsonResponse({"detail": message}, status=400)
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+            return refusal(request, "Bad request: the address holds a NUL character.", 400)
+        return self.get_response(request)
+
+
+class RejectLongAddressMiddleware:
+    """Answers 414 URI Too Long to an address (path and query) longer than PORTAL_MAX_URL_LENGTH.
+
+    gunicorn refuses a request line longer than its own limit (gunicorn.conf.py) with a bare HTML
+    400; that limit is set well above this one, so a client gets this clear 414 instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.PORTAL_MAX_URL_LENGTH
+        if len(request.get_full_path()) > limit:
+            return refusal(request, f"URI too long: an address may have at most {limit} characters.", 414)
         return self.get_response(request)
