@@ -16,6 +16,10 @@ keepalive = 5
 # requests, with jitter so they don't all restart together.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
+# gunicorn's largest request line, far above the portal's own limit on an address
+# (PORTAL_MAX_URL_LENGTH, 4096): a longer address gets the portal's clear 414, not gunicorn's
+# bare HTML 400.
+limit_request_line = 8190
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "axes",
     # The Content-Security-Policy header (see "Security" below).
     "csp",
+    # Cross-origin reads of the API, the CSVs and the feeds (see "Cross-origin reads" below).
+    "corsheaders",
     # The API (django-ninja): listed so its docs page serves Swagger UI from our static files.
     "ninja",
     # The portal's apps, bottom to top (core, first in this list, is the bottom one); each imports
@@ -102,11 +104,16 @@ INSTALLED_APPS = [
 # Order matters:
 # - RequestIdMiddleware outermost, so every answer (static files and errors included) carries
 #   an X-Request-ID and is logged once, with its duration.
+# - CorsMiddleware next: it answers preflight requests itself, and every answer it lets through
+#   (a cached page, a refusal) leaves with its CORS headers.
+# - HeadMiddleware next, so every HEAD answer leaves without a body, and a HEAD to the API is
+#   answered by everything below as a GET, page cache included.
 # - SecurityMiddleware (its redirect to https sees the client's own scheme), then the public
 #   address (public/addresses.py) for everything below, then the other security headers (CSP,
 #   Permissions-Policy), then the health checks, which answer before anything that reads the
-#   database or checks the host, then the refusal of NUL characters, before any view can pass one
-#   to the database.
+#   database or checks the host, then the refusal of overlong addresses and of NUL characters,
+#   before any view can pass one to the database; then the API's JSON 404 and 405, which take the
+#   place of other answers.
 # - PageCacheMiddleware next: a cached public page is answered from there, with the ETag and
 #   Last-Modified it was stored with, and skips everything below.
 # - WhiteNoise right after it, so static files skip the rest.
@@ -121,12 +128,16 @@ INSTALLED_APPS = [
 #   a 304 (responses go up the list).
 MIDDLEWARE = [
     "public.request_log.RequestIdMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "public.api_http.HeadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "public.addresses.PublicAddressMiddleware",
     "csp.middleware.CSPMiddleware",
     "public.security.PermissionsPolicyMiddleware",
     "public.health.HealthCheckMiddleware",
+    "public.security.RejectLongAddressMiddleware",
     "public.security.RejectNulMiddleware",
+    "public.api_http.ApiErrorsMiddleware",
     "public.middleware.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -335,6 +346,21 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# Longer addresses (path and query) are answered 414 (public.security.RejectLongAddressMiddleware);
+# gunicorn's own limit on the request line (gunicorn.conf.py) is set above it.
+PORTAL_MAX_URL_LENGTH = 4096
+
+# --- Cross-origin reads ------------------------------------------------------------
+# A page on another site (a newsroom's) may read the API, its CSVs and the feeds from the
+# browser (django-cors-headers): any origin, reading only, never with cookies, asking again with
+# If-None-Match and reading the ETag. Nothing else (the pages, the admin) is open to other origins.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/(api/|[a-z]{2}/feeds/)"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-modified-since", "if-none-match", "x-requested-with"]
+CORS_EXPOSE_HEADERS = ["ETag", "X-Request-ID"]
+CORS_ALLOW_CREDENTIALS = False
 
 # --- Logging ------------------------------------------------------------------------
 # One JSON object per line on standard error, each with the request id that the response's

@@ -8,7 +8,11 @@ Its OpenAPI schema is at /api/v1/openapi.json and its browsable docs at /api/v1/
   topic, status).
 - A record is found by slug (a country by its ISO code); an old slug answers 301 to
   the record's current address, as the pages do.
-- A bad parameter gets 400 with {"detail": …}, never a 500.
+- /api/v1/ lists every endpoint's address.
+- A bad parameter gets 400 with {"detail": …}, never a 500; an unknown address 404, a method
+  other than GET or HEAD 405, and an address too long to serve 414, all with {"detail": …}
+  (public/api_http.py, public/security.py).
+- HEAD is answered as GET, without the body (public/api_http.py); the schema lists GET only.
 - Every endpoint runs a fixed number of SQL queries (tests/test_api.py pins them).
 
 The CSV downloads (public/exports.py) live here too, at /api/v1/conferences.csv and
@@ -41,6 +45,7 @@ from participants.models import Country, Person, PersonAlias, Region
 from . import exports
 from .addresses import absolute_url, page_query
 from .schemas import (
+    ApiIndex,
     ConferenceOut,
     CountryOut,
     Error,
@@ -70,9 +75,10 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 
-# Documented error answers: a bad parameter, and a record that does not exist.
-BAD_REQUEST = {400: Error}
-NOT_FOUND = {400: Error, 404: Error}
+# Documented error answers: a bad parameter, an address too long to serve
+# (public.security.RejectLongAddressMiddleware), and a record that does not exist.
+BAD_REQUEST = {400: Error, 414: Error}
+NOT_FOUND = {**BAD_REQUEST, 404: Error}
 
 
 @api.exception_handler(ValidationError)
@@ -144,6 +150,28 @@ def get_or_redirect(request, queryset, url_name, **lookup):
                 url = f"{url}?{request.META['QUERY_STRING']}"
             return HttpResponsePermanentRedirect(url)
     raise Http404
+
+
+# --- The index ---------------------------------------------------------------------
+
+
+@api.get("/", response={200: ApiIndex, 414: Error}, url_name="index", tags=["index"])
+def index(request):
+    """What the API holds: the address of every endpoint (with its {parameters}), its schema and its docs."""
+    root = request.build_absolute_uri(reverse("api:index"))
+    endpoints = [
+        {"url": root + path.lstrip("/"), "description": operation.description or operation.summary}
+        for path, path_view in api.default_router.path_operations.items()
+        for operation in path_view.operations
+        if path != "/" and operation.include_in_schema
+    ]
+    return {
+        "title": api.title,
+        "version": api.version,
+        "openapi": request.build_absolute_uri(reverse("api:openapi-json")),
+        "docs": request.build_absolute_uri(reverse("api:openapi-view")),
+        "endpoints": endpoints,
+    }
 
 
 # --- Conferences -------------------------------------------------------------------
@@ -274,6 +302,7 @@ def list_organizations(request, filters: Query[OrganizationFilters]):
     tags=["organizations"],
 )
 def get_organization(request, slug: str):
+    """One organization, by its slug, with its other names."""
     return get_or_redirect(request, organizations(), "organization", slug=slug)
 
 
@@ -319,6 +348,7 @@ def list_people(request, filters: Query[PersonFilters]):
 
 @api.get("/people/{slug}/", response={200: PersonOut, **NOT_FOUND}, url_name="person", tags=["people"])
 def get_person(request, slug: str):
+    """One person, by their slug, with their other names and posts."""
     return get_or_redirect(request, people(), "person", slug=slug)
 
 
@@ -338,6 +368,7 @@ def list_topics(request):
 
 @api.get("/topics/{slug}/", response={200: TopicOut, **NOT_FOUND}, url_name="topic", tags=["topics"])
 def get_topic(request, slug: str):
+    """One topic, by its slug, with how many conferences discussed it."""
     return get_or_redirect(request, topics(), "topic", slug=slug)
 
 
@@ -370,5 +401,6 @@ def list_sources(request, filters: Query[SourceFilters]):
 
 @api.get("/sources/{slug}/", response={200: SourceOut, **NOT_FOUND}, url_name="source", tags=["sources"])
 def get_source(request, slug: str):
+    """One source, by its slug."""
     return get_or_redirect(request, sources(), "source", slug=slug)
 

@@ -83,6 +83,19 @@ class Error(Schema):
     detail: str | list = Field(description="What was wrong with the request.")
 
 
+class Endpoint(Schema):
+    url: str = Field(description="Its address; a {parameter} stands for a slug or code.")
+    description: str
+
+
+class ApiIndex(Schema):
+    title: str
+    version: str
+    openapi: str = Field(description="The OpenAPI schema.")
+    docs: str = Field(description="The browsable documentation.")
+    endpoints: list[Endpoint]
+
+
 # --- Small references to other records ----------------------------------------------
 
 

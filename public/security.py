@@ -1,6 +1,6 @@
 """Security pieces Django does not ship: the Permissions-Policy header, the client's address and
-django-axes's reset on a successful login, the refusal of NUL characters in addresses, and the
-check that a stored address is a web address before it becomes a link.
+django-axes's reset on a successful login, the refusal of addresses that hold a NUL character or
+are too long, and the check that a stored address is a web address before it becomes a link.
 
 The other security headers come from Django's SecurityMiddleware (HSTS, nosniff,
 Referrer-Policy, Cross-Origin-Opener-Policy), XFrameOptionsMiddleware and django-csp;
@@ -14,7 +14,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, JsonResponse
 
 
 @cache
@@ -74,6 +74,14 @@ class AxesHandler(AxesDatabaseHandler):
         return count
 
 
+def refusal(request, message, status):
+    """The answer to an address refused before any view: JSON under /api/, as the API's other
+    errors ({"detail": …}), plain text elsewhere."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    return HttpResponse(message, content_type="text/plain; charset=utf-8", status=status)
+
+
 class RejectNulMiddleware:
     """Answers 400 to an address whose path or query holds a NUL character (%00).
 
@@ -89,11 +97,24 @@ class RejectNulMiddleware:
         if "\x00" in request.path_info or any(
             "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
-            message = "Bad request: the address holds a NUL character."
-            if request.path_info.startswith("/api/"):
-                # As the API's other 400 answers: {"detail": …}.
-                return JsonResponse({"detail": message}, status=400)
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+            return refusal(request, "Bad request: the address holds a NUL character.", 400)
+        return self.get_response(request)
+
+
+class RejectLongAddressMiddleware:
+    """Answers 414 URI Too Long to an address (path and query) longer than PORTAL_MAX_URL_LENGTH.
+
+    gunicorn refuses a request line longer than its own limit (gunicorn.conf.py) with a bare HTML
+    400; that limit is set well above this one, so a client gets this clear 414 instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.PORTAL_MAX_URL_LENGTH
+        if len(request.get_full_path()) > limit:
+            return refusal(request, f"URI too long: an address may have at most {limit} characters.", 414)
         return self.get_response(request)
 
 

@@ -381,6 +381,51 @@ def test_the_api_is_read_only(client):
     assert client.post(f"{API}/conferences/").status_code == 405
 
 
+@pytest.mark.parametrize("path", ["/nothing/", "/conferences/summit-2024/more/", "/conferences.xlsx"])
+def test_an_unknown_address_under_the_api_is_404_json(client, world, path):
+    response = client.get(f"{API}{path}")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "Not Found"}
+
+
+@pytest.mark.parametrize("address", ["/api/", "/api/v2/conferences/"])
+def test_an_address_of_no_version_of_the_api_is_404_json(client, address):
+    response = client.get(address)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found"}
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+@pytest.mark.parametrize("path", ["/", "/conferences/", "/conferences/summit-2024/", "/conferences.csv"])
+def test_a_method_the_api_does_not_take_is_405_json(client, world, method, path):
+    response = client.generic(method, f"{API}{path}", data="{}", content_type="application/json")
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "Method not allowed"}
+    assert {allowed.strip() for allowed in response["Allow"].split(",")} == {"GET", "HEAD"}
+
+
+# --- The index ---------------------------------------------------------------------------------
+
+
+def test_the_index_lists_every_endpoint(client, world):
+    index = get(client, "/")
+    schema = get(client, "/openapi.json")
+    assert index["version"] == "1"
+    assert index["openapi"] == f"{BASE}{API}/openapi.json"
+    assert index["docs"] == f"{BASE}{API}/docs"
+    urls = [endpoint["url"] for endpoint in index["endpoints"]]
+    assert set(urls) == {f"{BASE}{path}" for path in schema["paths"] if path != f"{API}/"}
+    assert f"{BASE}{API}/conferences/{{slug}}/" in urls
+    assert all(endpoint["description"] for endpoint in index["endpoints"])
+    for url in urls:
+        if "{" not in url:
+            assert client.get(url.removeprefix(BASE)).status_code == 200, url
+    assert client.get(urls[urls.index(f"{BASE}{API}/conferences/{{slug}}/")].removeprefix(BASE).format(
+        slug="summit-2024")).status_code == 200
+
+
 # --- The schema and the docs -------------------------------------------------------------------
 
 
@@ -396,11 +441,22 @@ def test_the_openapi_schema_is_valid_and_describes_every_endpoint(client):
     assert {parameter["name"] for parameter in listing["parameters"]} >= {
         "country", "year", "organization", "topic", "status", "page", "page_size"
     }
-    assert set(listing["responses"]) == {"200", "400"}
-    assert set(schema["paths"][f"{API}/conferences/{{slug}}/"]["get"]["responses"]) == {"200", "400", "404"}
+    assert set(listing["responses"]) == {"200", "400", "414"}
+    assert set(schema["paths"][f"{API}/conferences/{{slug}}/"]["get"]["responses"]) == {"200", "400", "404", "414"}
     assert "text/csv" in schema["paths"][f"{API}/conferences.csv"]["get"]["responses"]["200"]["content"]
     page = schema["components"]["schemas"]["PagedConferenceOut"]
     assert set(page["properties"]) == {"count", "next", "previous", "results"}
+
+
+def test_every_operation_is_a_get_that_documents_414(client):
+    """HEAD is answered but not listed; an address too long to serve may meet any endpoint."""
+    schema = get(client, "/openapi.json")
+    assert f"{API}/" in schema["paths"]
+    for path, operations in schema["paths"].items():
+        assert set(operations) == {"get"}, path
+        assert operations["get"]["responses"]["414"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"
+        }, path
 
 
 def test_the_docs_are_served_from_our_own_static_files(client):
@@ -463,3 +519,32 @@ def test_query_count_does_not_grow_with_the_rows(client, world):
     assert {citation["subject"] for citation in cissa["citations"] if citation["key"].startswith("extra-")} == {
         country["code"] for country in cissa["countries"] if country["role"] == "participant"
     }
+
+
+# --- HEAD --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", *(path for path, _queries in QUERIES), "/conferences/?country=ly"])
+def test_head_answers_as_get_does_without_the_body(client, world, path):
+    """What link checkers ask: the same status and headers as GET, and no body."""
+    got = client.get(f"{API}{path}")
+    response = client.head(f"{API}{path}")
+    assert response.status_code == got.status_code == 200
+    assert response.content == b""
+    for header in ("Content-Type", "Content-Length", "ETag", "Last-Modified"):
+        assert response[header] == got[header], header
+    assert int(response["Content-Length"]) == len(got.content)
+
+
+def test_head_to_an_unknown_record_is_404(client, world):
+    assert client.head(f"{API}/conferences/nothing/").status_code == 404
+    assert client.head(f"{API}/conferences/?year=abc").status_code == 400
+
+
+def test_head_to_an_old_slug_redirects(client, world):
+    conference = Conference.objects.get(slug="agadir-2025")
+    conference.slug = "agadir-meeting-2025"
+    conference.save()
+    response = client.head(f"{API}/conferences/agadir-2025/")
+    assert response.status_code == 301
+    assert response["Location"] == f"{API}/conferences/agadir-meeting-2025/"

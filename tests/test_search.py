@@ -578,8 +578,9 @@ def test_an_empty_query_explains_the_search(client, language):
 @pytest.mark.parametrize(
     "query",
     [
-        "x" * 10_000,
-        "Haftar " * 2_000,
+        # As long as an address may be (PORTAL_MAX_URL_LENGTH, 4,096 characters).
+        "x" * 4_000,
+        "Haftar " * 500,
         "\x01\x02Haftar\x7f\u200f\u202e\t\n",
         "'; DROP TABLE conferences_searchentry; --",
         "' OR 1=1 --",
@@ -604,7 +605,7 @@ def test_hostile_input_never_fails(client, world_indexed_by_rebuild, query):
 
 
 def test_a_long_query_is_cut_and_control_characters_dropped(client, world_indexed_by_rebuild):
-    box = search(client, "Haftar " + "y" * 10_000).get_element_by_id("search-q")
+    box = search(client, "Haftar " + "y" * 3_000).get_element_by_id("search-q")
     assert box.get("value").startswith("Haftar yyy")
     assert len(box.get("value")) == 200
     document = search(client, "\x01Haf\x07tar\x1b\u202e")
