@@ -22,7 +22,10 @@ from functools import cache
 from pathlib import Path
 
 from django.core.cache import cache as django_cache
+from django.urls import reverse
 from django.utils.translation import gettext
+
+from core import state
 
 from .maps import ABSENT, ANNOUNCED, HOST, PARTICIPANT, SHAPES, VIEW_BOX, strongest
 
@@ -105,7 +108,7 @@ def for_series(series, host_codes, language):
 
 
 def for_site(language):
-    return Preview("site", "", language, gettext("Security Conferences in Africa"))
+    return Preview("site", "", language, gettext("Security and intelligence conferences in Africa"))
 
 
 ALT_TEXTS = {
@@ -119,6 +122,19 @@ ALT_TEXTS = {
 def alt_text(kind, name):
     """The image's description (og:image:alt), in the active language."""
     return ALT_TEXTS[kind]() % {"name": name}
+
+
+def address(request, view_name, **kwargs):
+    """The image's address for a page: in the active language, with the site's version."""
+    return f"{reverse(view_name, kwargs=kwargs)}?v={state.current(request).version}"
+
+
+def page_image(request, kind, record, **kwargs):
+    """The PageMeta arguments of a record's page: its image and the image's description."""
+    return {"image": address(request, f"{kind}:preview", **kwargs), "image_alt": alt_text(KINDS[kind], record.name)}
+
+
+KINDS = {"conferences": "conference", "countries": "country", "series": "series"}
 
 
 # --- Drawing ---------------------------------------------------------------------------------
