@@ -23,7 +23,8 @@ from pathlib import Path
 
 from django.core.cache import cache as django_cache
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
+from PIL import Image, ImageChops, ImageDraw, ImageFont, features
 
 from core import state
 
@@ -112,16 +113,16 @@ def for_site(language):
 
 
 ALT_TEXTS = {
-    "conference": lambda: gettext("%(name)s, over a map of the countries at this conference by their part in it"),
-    "country": lambda: gettext("%(name)s, over a map of Africa and the Mediterranean with the country marked"),
-    "series": lambda: gettext("%(name)s, over a map of the countries that hosted its editions"),
-    "site": lambda: gettext("%(name)s, over a map of Africa and the Mediterranean"),
+    "conference": gettext_lazy("%(name)s, over a map of the countries at this conference by their part in it"),
+    "country": gettext_lazy("%(name)s, over a map of Africa and the Mediterranean with the country marked"),
+    "series": gettext_lazy("%(name)s, over a map of the countries that hosted its editions"),
+    "site": gettext_lazy("%(name)s, over a map of Africa and the Mediterranean"),
 }
 
 
 def alt_text(kind, name):
     """The image's description (og:image:alt), in the active language."""
-    return ALT_TEXTS[kind]() % {"name": name}
+    return str(ALT_TEXTS[kind]) % {"name": name}
 
 
 def address(request, view_name, **kwargs):
@@ -152,8 +153,6 @@ def image_bytes(preview):
 
 @cache
 def _layout():
-    from PIL import ImageFont, features
-
     if features.check("raqm"):
         return ImageFont.Layout.RAQM
     logger.warning(
@@ -165,8 +164,6 @@ def _layout():
 
 @cache
 def _font(path, size):
-    from PIL import ImageFont
-
     return ImageFont.truetype(str(path), size, layout_engine=_layout())
 
 
@@ -218,8 +215,6 @@ def _outlines():
 
 def draw_map(image, box, roles):
     """The countries of `roles` ({code: role}) coloured on the map, fitted in `box` (x, y, w, h)."""
-    from PIL import Image, ImageChops, ImageDraw
-
     _min_x, _min_y, view_width, view_height = (float(n) for n in VIEW_BOX.split())
     left, top, width, height = box
     scale = min(width / view_width, height / view_height)
@@ -259,8 +254,6 @@ def draw_map(image, box, roles):
 
 def _direction(direction):
     """The direction argument of Pillow's text calls, which only the libraqm layout takes."""
-    from PIL import ImageFont
-
     return {"direction": direction} if _layout() == ImageFont.Layout.RAQM else {}
 
 
@@ -330,8 +323,6 @@ def _title_size(draw, text, direction, width, height):
 
 def render(preview):
     """The PNG bytes of a preview: the map on one side, the name on the side the text starts."""
-    from PIL import Image, ImageDraw
-
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
     map_width = 600

@@ -32,6 +32,11 @@ def answer(request, preview):
     return response
 
 
+class Moved(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
 def by_slug(queryset, slug, view_name):
     """The record of `slug`; a 301 to the image under its new slug if it had this one before."""
     record = queryset.filter(slug=slug).first()
@@ -41,11 +46,6 @@ def by_slug(queryset, slug, view_name):
     if record is None:
         raise Http404
     raise Moved(HttpResponsePermanentRedirect(reverse(view_name, kwargs={"slug": record.slug})))
-
-
-class Moved(Exception):
-    def __init__(self, response):
-        self.response = response
 
 
 def follows_moves(view):
