@@ -250,6 +250,8 @@ PORTAL_CACHE_RETRY_SECONDS = float(os.environ.get("PORTAL_CACHE_RETRY_SECONDS", 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files clients ask for at the site's root, served there by WhiteNoise: /favicon.ico, /apple-touch-icon.png.
+WHITENOISE_ROOT = BASE_DIR / "public" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

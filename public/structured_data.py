@@ -69,13 +69,16 @@ class PageMeta:
     `title` and `text` may be lazy translations: they are read when the page is drawn, in its
     language. The description is `text` cut to DESCRIPTION_LENGTH, whatever a translation's
     length. `og_type` is "website", "article" or "profile"; `modified` (a datetime) becomes
-    article:modified_time.
+    article:modified_time. `image` is the address of the page's own preview image
+    (public/previews.py) and `image_alt` its description; without one the page shows the site's.
     """
 
     title: str
     text: str
     og_type: str = "website"
     modified: object = None
+    image: str = ""
+    image_alt: str = ""
 
     @property
     def description(self):

@@ -10,16 +10,20 @@ from . import health
 from .api import api
 from .feeds import ConferenceFeed
 from .sitemaps import SITEMAPS, robots_txt
-from .views import base, conferences, countries, organizations, search
+from .views import base, conferences, countries, organizations, previews, search
 
 
-def kind(name, list_view, detail_view, detail_path="<slug:slug>/"):
+def kind(name, list_view, detail_view, detail_path="<slug:slug>/", preview_view=None):
     """A kind's list and detail pages; the detail page without its slash redirects once (SlugHistoryMixin)."""
-    return include(([
+    patterns = [
         path("", list_view.as_view(), name="list"),
         path(detail_path, detail_view.as_view(), name="detail"),
         path(detail_path.removesuffix("/"), detail_view.as_view()),
-    ], name))
+    ]
+    if preview_view:
+        # The image a link to the page shows when shared (og:image).
+        patterns.append(path(f"{detail_path}preview.png", preview_view, name="preview"))
+    return include((patterns, name))
 
 
 page_patterns = [
@@ -27,11 +31,14 @@ page_patterns = [
         path("", conferences.HomeView.as_view(), name="home"),
         path("search/", search.SearchView.as_view(), name="search"),
     ], "pages"))),
-    path("conferences/", kind("conferences", conferences.ConferenceListView, conferences.ConferenceDetailView)),
-    path("series/", kind("series", conferences.SeriesListView, conferences.SeriesDetailView)),
+    path("conferences/", kind("conferences", conferences.ConferenceListView, conferences.ConferenceDetailView,
+                              preview_view=previews.conference_preview)),
+    path("series/", kind("series", conferences.SeriesListView, conferences.SeriesDetailView,
+                         preview_view=previews.series_preview)),
     path("topics/", kind("topics", conferences.TopicListView, conferences.TopicDetailView)),
     path("sources/", kind("sources", conferences.SourceListView, conferences.SourceDetailView)),
-    path("countries/", kind("countries", countries.CountryListView, countries.CountryDetailView, "<str:code>/")),
+    path("countries/", kind("countries", countries.CountryListView, countries.CountryDetailView, "<str:code>/",
+                            previews.country_preview)),
     path("people/", kind("people", countries.PersonListView, countries.PersonDetailView)),
     path("organizations/", kind("organizations", organizations.OrganizationListView,
                                 organizations.OrganizationDetailView)),

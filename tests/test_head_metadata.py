@@ -142,7 +142,8 @@ def test_every_page_has_a_preview_in_its_language(client, entry, language):
     assert one(document, "twitter:title") == expected_title
     assert one(document, "og:site_name") == site_name
     assert one(document, "og:type") == og_type
-    assert one(document, "twitter:card") == "summary"
+    assert one(document, "twitter:card") == "summary_large_image"
+    assert one(document, "og:image").startswith("http://testserver/")
 
     # The preview links to the canonical address, and says which language it is in.
     assert canonical(document) == ["http://testserver" + url(name, language, **kwargs)]

@@ -39,7 +39,9 @@ def page_cache():
 
 def addresses_in(document):
     """Every absolute address a page gives of itself: canonical, hreflang, og:url, JSON-LD."""
-    found = [link.get("href") for link in head_links(document, "canonical") + head_links(document, "alternate")]
+    links = head_links(document, "canonical") + head_links(document, "alternate")
+    found = [link.get("href") for link in links if link.get("rel") == "canonical" or link.get("hreflang")]
+    found.append(meta(document, "og:image"))
     found.append(meta(document, "og:url"))
     strings = json.dumps(json_ld(document) or {}).split('"')
     found.extend(value for value in strings if value.startswith("http") and "schema.org" not in value)

@@ -4,10 +4,12 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.translation import gettext
 
-from public import addresses
+from public import addresses, previews
 from public.security import web_address
 
 register = template.Library()
@@ -46,6 +48,29 @@ def language_versions(context):
         "alternates": alternates,
         "x_default": addresses.absolute_url(request, default_path),
         "others": [item for item in alternates if item["code"] != current],
+    }
+
+
+@register.simple_tag(takes_context=True)
+def preview_image(context):
+    """The page's preview image (og:image) as an absolute URL, with its size and description.
+
+    A page whose `page_meta` has an image (a conference, a country, a series) shows its own;
+    every other page the site's, in its language (static/previews/, scripts/build_previews.py).
+    """
+    request = context.get("request")
+    if request is None:
+        return None
+    page_meta = context.get("page_meta")
+    if getattr(page_meta, "image", ""):
+        address, alt = page_meta.image, page_meta.image_alt
+    else:
+        language = "en" if (translation.get_language() or "").startswith("en") else "ar"
+        address = static(f"previews/site-{language}.png")
+        alt = previews.alt_text("site", gettext("Security Conferences in Africa"))
+    return {
+        "url": addresses.absolute_url(request, address), "alt": alt,
+        "width": previews.WIDTH, "height": previews.HEIGHT,
     }
 
 

@@ -26,7 +26,7 @@ from core import state
 from organizations.models import Organization
 from participants.models import Country
 
-from .. import structured_data, timeline
+from .. import previews, structured_data, timeline
 from ..cite_box import cite_box
 from ..evidence import References, shared
 from ..forms import ConferenceFilterForm
@@ -167,7 +167,10 @@ class ConferenceDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
             attendances=attendances,
             other_editions=other_editions,
             references=References(),
-            page_meta=PageMeta(conference.name, conference.summary, "article", conference.updated_at),
+            page_meta=PageMeta(
+                conference.name, conference.summary, "article", conference.updated_at,
+                **previews.page_image(self.request, "conferences", conference, slug=conference.slug),
+            ),
             structured_data=structured_data.json_ld(
                 structured_data.event(self.request, conference, attendances, organization_roles)
             ),
@@ -225,7 +228,10 @@ class SeriesDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
             "%(name)s: the editions of this recurring security conference in Africa, newest first, "
             "with their dates and a timeline."
         ) % {"name": series.name}
-        context["page_meta"] = PageMeta(series.name, description, "website", series.updated_at)
+        context["page_meta"] = PageMeta(
+            series.name, description, "website", series.updated_at,
+            **previews.page_image(self.request, "series", series, slug=series.slug),
+        )
         return context
 
 

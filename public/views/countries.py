@@ -11,7 +11,7 @@ from conferences.models import Attendance, Citation, Conference, Participation
 from organizations.models import Organization, Position
 from participants.models import Country, Person, Region
 
-from .. import maps, structured_data
+from .. import maps, previews, structured_data
 from ..evidence import References
 from ..maps import ABSENT, ANNOUNCED, HOST, PARTICIPANT
 from ..queries import related_count
@@ -165,7 +165,10 @@ class CountryDetailView(PublicViewMixin, DetailView):
             "with its officials and organizations."
         ) % {"name": country.name}
         context.update(
-            page_meta=PageMeta(country.name, description, "website", country.updated_at),
+            page_meta=PageMeta(
+                country.name, description, "website", country.updated_at,
+                **previews.page_image(self.request, "countries", country, code=country.code.lower()),
+            ),
             structured_data=structured_data.json_ld(structured_data.place(self.request, country)),
         )
         return context
