@@ -171,3 +171,15 @@ def median(values):
     ordered = sorted(values)
     middle = len(ordered) // 2
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def write_section(path, start, end, lines, heading):
+    """Puts `lines` between the markers `start` and `end` of a Markdown file, or at its end under `heading`."""
+    section = "\n".join([start, *lines, end])
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if start in text and end in text:
+        text = text[: text.index(start)] + section + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + f"\n\n## {heading}\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")

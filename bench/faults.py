@@ -23,7 +23,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from common import PYTHON, ROOT, Server, machine, run, wrk
+from common import PYTHON, ROOT, Server, machine, run, write_section, wrk
 from soak import REPORT, SCRIPT, check_pages, page_mix
 
 START, END = "<!-- faults:start -->", "<!-- faults:end -->"
@@ -219,7 +219,6 @@ def soak_paths(postgres):
 
 def write_report(path, args, seconds, events, result, counts, checks, pages):
     lines = [
-        START,
         f"Measured on {datetime.date.today().isoformat()} by `make faults` (`bench/faults.py`) on: {machine()}.",
         f"PostgreSQL (a cluster of the run's own) with the seed data; Redis (its own, 64 MB, allkeys-lru) holding the "
         f"page cache; gunicorn with {args.workers} sync workers, DEBUG off; wrk at {args.connections} connections "
@@ -238,17 +237,8 @@ def write_report(path, args, seconds, events, result, counts, checks, pages):
         "Checks:",
         "",
         *(f"- {'PASS' if ok else 'FAIL'}: {label} ({detail})" for label, ok, detail in checks),
-        END,
     ]
-    section = "\n".join(lines)
-    text = path.read_text(encoding="utf-8")
-    if START in text and END in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n## Faults under load\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}")
-
+    write_section(path, START, END, lines, "Faults under load")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -37,6 +37,7 @@ from common import (
     psql,
     rss_kib,
     timed_manage,
+    write_section,
     wrk,
 )
 
@@ -235,7 +236,6 @@ def main():
 def write_report(path, args, paths, result, counts, workers, restarts, checks, load):
     data = f"{args.synthetic:,} synthetic conferences" if args.synthetic else "the seed data"
     lines = [
-        START,
         f"Measured on {datetime.date.today().isoformat()} by `make soak` (`bench/soak.py`) on: {machine()}.",
         f"PostgreSQL with {data}; gunicorn (`gunicorn.conf.py`, {args.workers} sync workers, DEBUG off, "
         f"page cache {'off' if not args.page_cache else f'{args.page_cache} s'}); wrk on loopback at "
@@ -265,16 +265,7 @@ def write_report(path, args, paths, result, counts, workers, restarts, checks, l
     lines += ["", "Checks:", ""]
     for label, ok, detail in checks:
         lines.append(f"- {'PASS' if ok else 'FAIL'}: {label} ({detail})")
-    lines.append(END)
-    section = "\n".join(lines)
-    text = path.read_text(encoding="utf-8") if path.exists() else f"# Reliability\n\n## Soak test\n\n{START}\n{END}\n"
-    if START in text and END in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n## Soak test\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}")
-
+    write_section(path, START, END, lines, "Soak test")
 
 if __name__ == "__main__":
     sys.exit(main())
