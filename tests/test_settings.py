@@ -10,14 +10,20 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def django_check(**env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
-    clean.update(env)
-    clean["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+def settings_in_process(printed, **env):
+    """Imports the settings in a new process with only `env` set, and prints the expression `printed`."""
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("DJANGO_", "PORTAL_")) and k != "DATABASE_URL"}
+    clean.update(env, DJANGO_SETTINGS_MODULE="portal.settings")
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
-         "print(settings.DEBUG, settings.LANGUAGE_CODE, settings.DATABASES['default']['ENGINE'])"],
+        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; print({printed})"],
         cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60,
+    )
+
+
+def django_check(**env):
+    return settings_in_process(
+        "settings.DEBUG, settings.LANGUAGE_CODE, settings.DATABASES['default']['ENGINE']", **env
     )
 
 
@@ -55,14 +61,7 @@ def test_modeltranslation_default_language_is_arabic():
 
 
 def public_base_url(**env):
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("DJANGO_", "PORTAL_")) and k != "DATABASE_URL"}
-    clean.update(env, DJANGO_SETTINGS_MODULE="portal.settings")
-    return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
-         "print(repr(settings.PORTAL_BASE_URL))"],
-        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60,
-    )
+    return settings_in_process("repr(settings.PORTAL_BASE_URL)", **env)
 
 
 @pytest.mark.slow
