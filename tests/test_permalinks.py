@@ -331,13 +331,15 @@ def test_short_links_are_read_only(client):
     assert client.post(conference.get_short_url()).status_code == 405
 
 
-def test_the_template_tag_gives_the_absolute_short_link():
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_template_tag_gives_the_absolute_short_link_in_the_pages_language(language):
     conference = make.conference("cissa-21")
-    request = RequestFactory().get("/en/conferences/cissa-21/")
-    rendered = Template("{% load permalinks %}{% short_link_url conference %}").render(
-        Context({"conference": conference, "request": request})
-    )
-    assert rendered == f"http://testserver/c/{conference.pk}/"
+    request = RequestFactory().get(f"/{language}/conferences/cissa-21/")
+    with translation.override(language):
+        rendered = Template("{% load permalinks %}{% short_link_url conference %}").render(
+            Context({"conference": conference, "request": request})
+        )
+    assert rendered == f"http://testserver/c/{conference.pk}/{language}/"
 
 
 def test_remembered_addresses_follow_the_language_and_the_slug():

@@ -11,7 +11,7 @@
     copied: box.getAttribute("data-copied-label"),
     failed: box.getAttribute("data-failed-label"),
   };
-  box.querySelectorAll(".copyable").forEach(function (element) {
+  box.querySelectorAll(".cite-facts a, .copyable").forEach(function (element) {
     var button = document.createElement("button");
     button.type = "button";
     button.className = "copy-button";
