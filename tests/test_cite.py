@@ -210,11 +210,13 @@ def test_every_record_page_shows_its_permanent_link_and_it_leads_back(client, re
     short_link = lines[0].xpath("a/@href")[0]
     assert short_link == text(lines[0]).removeprefix(label).strip()
     assert short_link.startswith(f"http://testserver{prefix}")
+    assert short_link.endswith(f"/{language}/")
 
-    # A visitor reading in this language who follows the link lands on this page.
-    response = client.get(short_link, headers={"accept-language": language}, follow=True)
-    assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == address
+    # Whoever follows the link lands on this page, in this language, whatever their browser prefers.
+    for preference in ("ar", "en", "fr"):
+        response = client.get(short_link, headers={"accept-language": preference}, follow=True)
+        assert response.status_code == 200
+        assert response.redirect_chain[-1][0] == address
 
 
 def test_a_permanent_link_outlives_a_new_slug(client, conference, django_capture_on_commit_callbacks):
