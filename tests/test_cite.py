@@ -317,10 +317,15 @@ def test_the_cite_box_fits_a_phone_in_both_languages(live_server):
             args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
                   "--disable-background-networking", "--disable-component-update"],
         )
-        page = browser.new_page(viewport={"width": 390, "height": 844})
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+        page = context.new_page()
         for language in LANGUAGES:
             page.goto(f"{live_server.url}{record_url(conference, language)}")
             page.evaluate("document.fonts.ready.then(() => true)")
+            assert not page.locator(".cite-box pre[lang=en]").is_visible()  # closed until asked for
+            page.locator(".cite-box summary").click()
+            assert page.locator(".cite-box pre[lang=en]").is_visible()
             assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
             overflowing = page.evaluate(
                 "[...document.querySelectorAll('.cite-box, .cite-box *, .permalink')]"
@@ -331,6 +336,15 @@ def test_the_cite_box_fits_a_phone_in_both_languages(live_server):
             arabic = page.locator(".cite-box pre[lang=ar]")
             assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"
             assert page.locator(".cite-box pre[lang=en]").evaluate("e => getComputedStyle(e).direction") == "ltr"
+            # The copy button beside the English citation puts it on the clipboard.
+            page.locator(".cite-box pre[lang=en] + .copy-button").click()
+            status = page.locator(".cite-box pre[lang=en] + .copy-button + .copy-status")
+            status.wait_for()
+            with translation.override(language):
+                assert status.text_content() == translation.gettext("Copied")
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert copied == page.locator(".cite-box pre[lang=en]").text_content().strip()
+            assert f"/c/{conference.pk}/en/" in copied
         browser.close()
 
 
