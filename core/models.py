@@ -146,8 +146,11 @@ class SluggedModel(TrackedModel):
     def get_absolute_url(self):
         return cached_reverse(self.url_name, slug=self.slug)
 
-    def get_short_url(self):
-        """The short address that never changes, whatever happens to the slug."""
+    def get_short_url(self, language=None):
+        """The short address that never changes, whatever happens to the slug; with a `language`,
+        the one that always opens the page in that language."""
+        if language:
+            return cached_reverse(self.short_url_name, pk=self.pk, language=language)
         return cached_reverse(self.short_url_name, pk=self.pk)
 
     def natural_key(self):

@@ -58,8 +58,10 @@ class Country(TrackedModel):
     def get_absolute_url(self):
         return cached_reverse("countries:detail", code=self.code.lower())
 
-    def get_short_url(self):
+    def get_short_url(self, language=None):
         """The short address of the country page: its ISO code, which never changes."""
+        if language:
+            return cached_reverse("short:country", code=self.code.lower(), language=language)
         return cached_reverse("short:country", code=self.code.lower())
 
     def natural_key(self):

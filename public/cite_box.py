@@ -1,21 +1,27 @@
 """“Cite this page” on a conference page: the short link, the title, the dates, and citations.
 
 Both citations are on both language pages: the Arabic one is written with the Arabic title and
-month names, the English one with the English ones. The BibTeX entry follows the page's language.
-All of it is plain text, shown in <pre> so it copies without JavaScript.
+month names and links the Arabic page (/c/12/ar/), the English one the English ones (/c/12/en/).
+The BibTeX entry, the RIS and CSL-JSON downloads and the page's citation_* meta tags follow the
+page's language. The citations are plain text, shown in <pre> so they copy without JavaScript.
+
+The BibTeX key and the CSL-JSON id name the record by its id, so they outlive a change of slug.
 
 The access date is today's date when the page is rendered, in the site's time zone (TIME_ZONE,
 UTC). A page served from a cache can show a date a few minutes stale around midnight.
 """
 
+import json
 import re
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from core.dates import format_partial_date
 
+from .addresses import absolute_url
 from .structured_data import SITE_NAME
 
 # Quotation marks around a title, tried in order: the first pair the title does not use itself,
@@ -47,13 +53,17 @@ BIBTEX_ESCAPES = {
 
 @dataclass
 class CiteBox:
-    url: str
+    url: str  # the short link in the page's language
     title: str
+    site: str
+    language: str
     updated: object  # a date
     accessed: object  # a date
     arabic: str
     english: str
     bibtex: str
+    ris_url: str
+    csl_url: str
 
 
 def quoted(title, language):
@@ -82,8 +92,14 @@ def bibtex_escape(text):
     return BIBTEX_SPECIAL.sub(lambda match: BIBTEX_ESCAPES[match.group()], text)
 
 
+def citation_key(conference, language):
+    """The record's id, not its slug: "secconf-africa-c12-en" is the same key after a rename."""
+    return f"secconf-africa-c{conference.pk}-{language}"
+
+
 def bibtex(key, language, title, url, updated, accessed):
-    """A BibTeX @misc entry: year and month of the last update, the access date in `note` and `urldate`."""
+    """A BibTeX @misc entry: year and month of the last update, the address in `url`, the access
+    date in `urldate` (biblatex, natbib) and in `note` (for styles that know neither)."""
     with translation.override(language):
         site = str(SITE_NAME)
         note = gettext("Accessed %(date)s") % {"date": format_partial_date(accessed)}
@@ -91,7 +107,7 @@ def bibtex(key, language, title, url, updated, accessed):
         # Double braces keep the title's and the site's capitals as they are.
         ("title", "{" + bibtex_escape(title) + "}"),
         ("author", "{" + bibtex_escape(site) + "}"),
-        ("howpublished", r"\url{" + url + "}"),
+        ("url", url),
         ("year", str(updated.year)),
         ("note", bibtex_escape(note)),
         ("urldate", accessed.isoformat()),
@@ -106,19 +122,84 @@ def bibtex(key, language, title, url, updated, accessed):
     return "\n".join(lines)
 
 
+@dataclass
+class Reference:
+    """What a reference manager keeps of the page in one language."""
+
+    key: str
+    language: str
+    title: str
+    url: str
+    updated: object  # a date
+    accessed: object  # a date
+
+
+def reference(request, conference, language, today=None):
+    with translation.override(language):
+        title = conference.name
+    return Reference(
+        key=citation_key(conference, language),
+        language=language,
+        title=title,
+        url=absolute_url(request, conference.get_short_url(language)),
+        updated=timezone.localdate(conference.updated_at),
+        accessed=today or timezone.localdate(),
+    )
+
+
+def ris(ref):
+    """An RIS record (type ELEC, a web page): one `TAG  - value` line each, CRLF as the format says."""
+    with translation.override(ref.language):
+        site = str(SITE_NAME)
+    lines = [
+        ("TY", "ELEC"),
+        ("ID", ref.key),
+        ("TI", " ".join(ref.title.split())),
+        ("AU", site),
+        ("T2", site),
+        ("PY", f"{ref.updated.year:04d}"),
+        ("DA", ref.updated.strftime("%Y/%m/%d")),
+        ("Y2", ref.accessed.strftime("%Y/%m/%d")),
+        ("UR", ref.url),
+        ("LA", ref.language),
+        ("ER", ""),
+    ]
+    return "".join(f"{tag}  - {value}\r\n" for tag, value in lines)
+
+
+def csl_json(ref):
+    """The page as CSL-JSON: a list of one item of type "webpage"."""
+    with translation.override(ref.language):
+        site = str(SITE_NAME)
+    item = {
+        "id": ref.key,
+        "type": "webpage",
+        "title": ref.title,
+        "author": [{"literal": site}],
+        "container-title": site,
+        "URL": ref.url,
+        "issued": {"date-parts": [[ref.updated.year, ref.updated.month, ref.updated.day]]},
+        "accessed": {"date-parts": [[ref.accessed.year, ref.accessed.month, ref.accessed.day]]},
+        "language": ref.language,
+    }
+    return json.dumps([item], ensure_ascii=False, indent=2)
+
+
 def cite_box(request, conference, today=None):
     """Everything the cite box of a conference page shows, for the page's language."""
-    url = request.build_absolute_uri(conference.get_short_url())
-    updated = timezone.localdate(conference.updated_at)
-    accessed = today or timezone.localdate()
     language = translation.get_language()
-    titles = {code: getattr(conference, f"name_{code}") or conference.name for code in ("ar", "en")}
+    refs = {code: reference(request, conference, code, today) for code in ("ar", "en")}
+    page = refs[language]
     return CiteBox(
-        url=url,
+        url=page.url,
         title=conference.name,
-        updated=updated,
-        accessed=accessed,
-        arabic=citation("ar", titles["ar"], url, updated, accessed),
-        english=citation("en", titles["en"], url, updated, accessed),
-        bibtex=bibtex(conference.slug, language, conference.name, url, updated, accessed),
+        site=str(SITE_NAME),
+        language=language,
+        updated=page.updated,
+        accessed=page.accessed,
+        arabic=citation("ar", refs["ar"].title, refs["ar"].url, page.updated, page.accessed),
+        english=citation("en", refs["en"].title, refs["en"].url, page.updated, page.accessed),
+        bibtex=bibtex(page.key, language, page.title, page.url, page.updated, page.accessed),
+        ris_url=reverse("conferences:ris", kwargs={"slug": conference.slug}),
+        csl_url=reverse("conferences:csl", kwargs={"slug": conference.slug}),
     )

@@ -3,18 +3,20 @@ i18n_patterns), `urlpatterns` for what has no language: health checks, the root,
 the sitemap, robots.txt and the API. Each kind of record has its namespace: `<kind>:list`,
 `<kind>:detail`."""
 
+from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from . import health
 from .api import api
 from .feeds import ConferenceFeed
 from .sitemaps import SITEMAPS, robots_txt
-from .views import base, conferences, countries, organizations, previews, search
+from .views import base, citations, conferences, countries, organizations, previews, search
 
 
-def kind(name, list_view, detail_view, detail_path="<slug:slug>/", preview_view=None):
-    """A kind's list and detail pages; the detail page without its slash redirects once (SlugHistoryMixin)."""
+def kind(name, list_view, detail_view, detail_path="<slug:slug>/", preview_view=None, files=()):
+    """A kind's list and detail pages; the detail page without its slash redirects once (SlugHistoryMixin).
+    `files` are (file name, view, URL name) of downloads beside the detail page."""
     patterns = [
         path("", list_view.as_view(), name="list"),
         path(detail_path, detail_view.as_view(), name="detail"),
@@ -23,6 +25,7 @@ def kind(name, list_view, detail_view, detail_path="<slug:slug>/", preview_view=
     if preview_view:
         # The image a link to the page shows when shared (og:image).
         patterns.append(path(f"{detail_path}preview.png", preview_view, name="preview"))
+    patterns += [path(f"{detail_path}{filename}", view, name=url_name) for filename, view, url_name in files]
     return include((patterns, name))
 
 
@@ -32,7 +35,11 @@ page_patterns = [
         path("search/", search.SearchView.as_view(), name="search"),
     ], "pages"))),
     path("conferences/", kind("conferences", conferences.ConferenceListView, conferences.ConferenceDetailView,
-                              preview_view=previews.conference_preview)),
+                              preview_view=previews.conference_preview, files=[
+                                  # The page for a reference manager (Zotero, EndNote, Mendeley…).
+                                  ("cite.ris", citations.conference_ris, "ris"),
+                                  ("cite.json", citations.conference_csl, "csl"),
+                              ])),
     path("series/", kind("series", conferences.SeriesListView, conferences.SeriesDetailView,
                          preview_view=previews.series_preview)),
     path("topics/", kind("topics", conferences.TopicListView, conferences.TopicDetailView)),
@@ -45,10 +52,26 @@ page_patterns = [
     path("feeds/", include(([path("conferences.atom", ConferenceFeed(), name="conferences")], "feeds"))),
 ]
 
+class LanguageConverter:
+    """A language of the site: `ar` or `en`."""
+
+    regex = "|".join(code for code, _name in settings.LANGUAGES)
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(LanguageConverter, "language")
+
+# Each short link has two forms under one name: /c/12/ (the visitor's language) and /c/12/en/.
 short_link_patterns = [
-    path(f"{letter}/<int:pk>/", base.short_link, {"kind": name}, name=name)
+    path(f"{letter}/<int:pk>/{suffix}", base.short_link, {"kind": name}, name=name)
     for name, (letter, _model) in base.SHORT_LINKS.items()
-] + [path("k/<str:code>/", base.country_short_link, name="country")]
+    for suffix in ("", "<language:language>/")
+] + [path(f"k/<str:code>/{suffix}", base.country_short_link, name="country") for suffix in ("", "<language:language>/")]
 
 urlpatterns = [
     # Health checks for load balancers and monitors (public/health.py).
@@ -56,7 +79,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     # `/` picks /ar/ or /en/ from the browser's Accept-Language.
     path("", base.language_redirect, name="language_redirect"),
-    # Short links (/c/12/ → the page in the visitor's language), which never change.
+    # Short links (/c/12/ → the page in the visitor's language, /c/12/en/ → in English), which never change.
     path("", include((short_link_patterns, "short"))),
     # For crawlers: the sitemap and robots.txt. For programs: the JSON API and its CSV downloads.
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},

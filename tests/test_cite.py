@@ -8,6 +8,7 @@ and where following it leads, the files the download links give.
 import csv
 import datetime
 import io
+import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -20,7 +21,7 @@ from core.bilingual import has_arabic
 from core.dates import format_partial_date
 from participants.models import Person
 from tests import factories as make
-from tests.helpers import LANGUAGES, get, links, parse, record_page, record_url, text, url
+from tests.helpers import LANGUAGES, get, links, meta, parse, record_page, record_url, text, url
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def conference():
 
 def cite_box(client, language, record):
     """The page's one cite box."""
-    boxes = record_page(client, record, language).xpath('//section[@class="cite-box"]')
+    boxes = record_page(client, record, language).xpath('//details[@class="cite-box"]')
     assert len(boxes) == 1
     return boxes[0]
 
@@ -78,14 +79,16 @@ def test_the_cite_box_shows_link_title_last_update_and_access_date(client, confe
     expected_today = today_as_shown(language)
     box = cite_box(client, language, conference)
     expected_today |= today_as_shown(language)
-    short_link = f"http://testserver/c/{conference.pk}/"
+    short_link = f"http://testserver/c/{conference.pk}/{language}/"
 
-    heading, link, title, updated, accessed = {
-        "en": ("Cite this page", "Permanent link", "Title", "Last updated", "Accessed"),
-        "ar": ("استشهد بهذه الصفحة", "الرابط الدائم", "العنوان", "آخر تحديث", "تاريخ الاطلاع"),
+    link, title, updated, accessed = {
+        "en": ("Permanent link", "Title", "Last updated", "Accessed"),
+        "ar": ("الرابط الدائم", "العنوان", "آخر تحديث", "تاريخ الاطلاع"),
     }[language]
+    with translation.override(language):
+        heading = translation.gettext("Cite / permanent link")
     shown = facts(box)
-    assert [text(element) for element in box.xpath(".//h2")] == [heading]
+    assert [text(element) for element in box.xpath("./summary/h2")] == [heading]
     assert shown[link] == short_link
     assert {"href": short_link, "dir": "ltr"} in [dict(anchor.attrib) for anchor in box.xpath(".//a")]
     assert shown[title] == getattr(conference, f"name_{language}")
@@ -97,7 +100,6 @@ def test_the_cite_box_shows_link_title_last_update_and_access_date(client, confe
 def test_both_citations_are_on_both_pages_each_in_its_own_direction(client, conference, language):
     today = timezone.localdate()
     box = cite_box(client, language, conference)
-    short_link = f"http://testserver/c/{conference.pk}/"
     arabic, english = citations(box)
 
     assert (arabic.get("dir"), arabic.get("lang")) == ("rtl", "ar")
@@ -106,7 +108,7 @@ def test_both_citations_are_on_both_pages_each_in_its_own_direction(client, conf
     # «مؤتمر «سيسا 20» …» would nest guillemets: the Arabic title is quoted with plain quotation marks.
     assert arabic.text_content() == (
         f'"{conference.name_ar}"، مؤتمرات الأمن في أفريقيا، آخر تحديث: 4 مارس 2026، '
-        f"\u2066{short_link}\u2069 (تاريخ الاطلاع: {accessed_ar})."
+        f"\u2066http://testserver/c/{conference.pk}/ar/\u2069 (تاريخ الاطلاع: {accessed_ar})."
     )
 
     assert (english.get("dir"), english.get("lang")) == ("ltr", "en")
@@ -114,7 +116,7 @@ def test_both_citations_are_on_both_pages_each_in_its_own_direction(client, conf
         accessed_en = format_partial_date(today)
     assert english.text_content() == (
         f"“{conference.name_en}”. Security Conferences in Africa. Last updated 4 March 2026. "
-        f"{short_link} (accessed {accessed_en})."
+        f"http://testserver/c/{conference.pk}/en/ (accessed {accessed_en})."
     )
     assert not has_arabic(english.text_content())
 
@@ -152,9 +154,9 @@ def test_the_bibtex_entry_is_well_formed_and_in_the_pages_language(client, confe
     assert bibtex.get("dir") == "ltr"
 
     key, fields = parse_bibtex(bibtex.text_content())
-    assert key == conference.slug
+    assert key == f"secconf-africa-c{conference.pk}-{language}"
     assert fields["title"] == "{" + getattr(conference, f"name_{language}") + "}"
-    assert fields["howpublished"] == rf"\url{{http://testserver/c/{conference.pk}/}}"
+    assert fields["url"] == f"http://testserver/c/{conference.pk}/{language}/"
     assert (fields["year"], fields["month"]) == ("2026", "mar")  # of the last update
     assert fields["urldate"] == timezone.localdate().isoformat()
     with translation.override(language):
@@ -208,11 +210,13 @@ def test_every_record_page_shows_its_permanent_link_and_it_leads_back(client, re
     short_link = lines[0].xpath("a/@href")[0]
     assert short_link == text(lines[0]).removeprefix(label).strip()
     assert short_link.startswith(f"http://testserver{prefix}")
+    assert short_link.endswith(f"/{language}/")
 
-    # A visitor reading in this language who follows the link lands on this page.
-    response = client.get(short_link, headers={"accept-language": language}, follow=True)
-    assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == address
+    # Whoever follows the link lands on this page, in this language, whatever their browser prefers.
+    for preference in ("ar", "en", "fr"):
+        response = client.get(short_link, headers={"accept-language": preference}, follow=True)
+        assert response.status_code == 200
+        assert response.redirect_chain[-1][0] == address
 
 
 def test_a_permanent_link_outlives_a_new_slug(client, conference, django_capture_on_commit_callbacks):
@@ -313,10 +317,15 @@ def test_the_cite_box_fits_a_phone_in_both_languages(live_server):
             args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
                   "--disable-background-networking", "--disable-component-update"],
         )
-        page = browser.new_page(viewport={"width": 390, "height": 844})
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+        page = context.new_page()
         for language in LANGUAGES:
             page.goto(f"{live_server.url}{record_url(conference, language)}")
             page.evaluate("document.fonts.ready.then(() => true)")
+            assert not page.locator(".cite-box pre[lang=en]").is_visible()  # closed until asked for
+            page.locator(".cite-box summary").click()
+            assert page.locator(".cite-box pre[lang=en]").is_visible()
             assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
             overflowing = page.evaluate(
                 "[...document.querySelectorAll('.cite-box, .cite-box *, .permalink')]"
@@ -327,4 +336,159 @@ def test_the_cite_box_fits_a_phone_in_both_languages(live_server):
             arabic = page.locator(".cite-box pre[lang=ar]")
             assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"
             assert page.locator(".cite-box pre[lang=en]").evaluate("e => getComputedStyle(e).direction") == "ltr"
+            # The copy button beside the English citation puts it on the clipboard.
+            page.locator(".cite-box pre[lang=en] + .copy-button").click()
+            status = page.locator(".cite-box pre[lang=en] + .copy-button + .copy-status")
+            status.wait_for()
+            with translation.override(language):
+                assert status.text_content() == translation.gettext("Copied")
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert copied == page.locator(".cite-box pre[lang=en]").text_content().strip()
+            assert f"/c/{conference.pk}/en/" in copied
         browser.close()
+
+
+# --- Under the title, without JavaScript; copy buttons where it runs ----------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_cite_box_is_a_disclosure_right_under_the_title(client, conference, language):
+    """A <details>: it opens without any script, and sits before the page's first section."""
+    document = record_page(client, conference, language)
+    article = document.xpath("//article")[0]
+    order = [element.tag for element in article.iterchildren() if element.tag in ("h1", "details", "section")]
+    assert order[:3] == ["h1", "details", "section"]
+    box = article.xpath('./details[@class="cite-box"]')[0]
+    with translation.override(language):
+        assert text(box.xpath("./summary")[0]) == translation.gettext("Cite / permanent link")
+    assert box.xpath(".//pre") and not box.xpath(".//*[@hidden]")
+
+
+def body_of(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_the_copy_script_is_a_static_file_loaded_with_defer_under_the_same_csp(client, conference):
+    response = get(client, record_url(conference, "en"))
+    document = parse(response)
+    scripts = document.xpath("//script[not(@type='application/ld+json')]")
+    loaded = [(script.get("src"), script.get("defer") is not None) for script in scripts]
+    assert loaded == [("/static/js/cite.js", True)]
+    assert all(not (script.text or "").strip() for script in scripts)  # no inline script
+    policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip())
+    assert policy["script-src"] == "'self'"
+
+    script = get(client, "/static/js/cite.js")
+    assert "javascript" in script["Content-Type"]
+    source = body_of(script).decode()
+    assert "navigator.clipboard" in source and "cite-box" in source
+    box = document.xpath('//details[@class="cite-box"]')[0]
+    assert (box.get("data-copy-label"), box.get("data-copied-label")) == ("Copy", "Copied")
+
+
+# --- For a reference manager: RIS, CSL-JSON and the citation_* meta tags ---------------------------------
+
+
+def downloads(box):
+    """The cite box's downloads: {type: href}."""
+    return {anchor.get("type"): anchor.get("href") for anchor in box.xpath(".//a[@download]")}
+
+
+RIS_LINE = re.compile(r"[A-Z][A-Z0-9]  - .*")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_ris_download_is_the_page_in_its_language(client, conference, language):
+    address = downloads(cite_box(client, language, conference))["application/x-research-info-systems"]
+    response = get(client, address)
+    assert response["Content-Type"].startswith("application/x-research-info-systems")
+    assert response["Content-Disposition"] == f'attachment; filename="secconf-africa-c{conference.pk}-{language}.ris"'
+
+    lines = response.content.decode("utf-8").splitlines()
+    assert all(RIS_LINE.fullmatch(line) for line in lines), lines
+    fields = {line[:2]: line[6:] for line in lines}
+    assert (lines[0], lines[-1].rstrip()) == ("TY  - ELEC", "ER  -")
+    assert fields["TI"] == getattr(conference, f"name_{language}")
+    assert fields["UR"] == f"http://testserver/c/{conference.pk}/{language}/"
+    assert (fields["PY"], fields["DA"]) == ("2026", "2026/03/04")  # the last update
+    assert fields["Y2"] == timezone.localdate().strftime("%Y/%m/%d")
+    assert fields["LA"] == language
+    followed = client.get(fields["UR"], headers={"accept-language": "fr"})
+    assert followed["Location"] == record_url(conference, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_csl_json_download_is_the_page_in_its_language(client, conference, language):
+    address = downloads(cite_box(client, language, conference))["application/vnd.citationstyles.csl+json"]
+    response = get(client, address)
+    assert response["Content-Type"].startswith("application/vnd.citationstyles.csl+json")
+    assert response["Content-Disposition"] == f'attachment; filename="secconf-africa-c{conference.pk}-{language}.json"'
+
+    [item] = json.loads(response.content)
+    assert item["id"] == f"secconf-africa-c{conference.pk}-{language}"
+    assert item["type"] == "webpage"
+    assert item["title"] == getattr(conference, f"name_{language}")
+    assert item["URL"] == f"http://testserver/c/{conference.pk}/{language}/"
+    assert item["issued"] == {"date-parts": [[2026, 3, 4]]}
+    today = timezone.localdate()
+    assert item["accessed"] == {"date-parts": [[today.year, today.month, today.day]]}
+    assert item["language"] == language
+    site = {"en": "Security Conferences in Africa", "ar": "مؤتمرات الأمن في أفريقيا"}[language]
+    assert item["container-title"] == site
+
+
+def test_the_downloads_under_an_old_slug_lead_to_the_new_one(client, conference):
+    old = downloads(cite_box(client, "en", conference))
+    conference.slug = "cissa-20"
+    conference.save()
+    for address in old.values():
+        response = client.get(address)
+        assert response.status_code == 301
+        assert response["Location"] == address.replace("cissa-20-benghazi-2025", "cissa-20")
+        assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_bibtex_key_and_the_links_outlive_a_new_slug(client, conference):
+    before = bibtex_of(cite_box(client, "en", conference)).text_content()
+    conference.slug = "cissa-20"
+    conference.save()
+    after = bibtex_of(cite_box(client, "en", conference)).text_content()
+    (key_before, fields_before), (key_after, fields_after) = parse_bibtex(before), parse_bibtex(after)
+    assert key_before == key_after == f"secconf-africa-c{conference.pk}-en"
+    assert fields_before["url"] == fields_after["url"] == f"http://testserver/c/{conference.pk}/en/"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_conference_page_carries_the_citation_meta_tags_a_reference_manager_reads(client, conference, language):
+    document = record_page(client, conference, language)
+    assert meta(document, "citation_title") == getattr(conference, f"name_{language}")
+    assert meta(document, "citation_date") == meta(document, "citation_publication_date") == "2026/03/04"
+    assert meta(document, "citation_public_url") == f"http://testserver/c/{conference.pk}/{language}/"
+    assert meta(document, "citation_language") == language
+    assert meta(document, "citation_author") == {
+        "en": "Security Conferences in Africa", "ar": "مؤتمرات الأمن في أفريقيا"
+    }[language]
+
+
+# --- No <time> without a date ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_date_not_stated_is_plain_text_not_a_time_element(client, language):
+    """<time> needs a machine-readable date: a conference with none says so in plain words."""
+    series = make.series("undated-series")
+    undated = make.conference("undated-meeting", status="planned", series=series, host_country=make.named_country("LY"))
+    dated = make.conference("dated-meeting", start=make.day("2025-08-25"), series=series)
+    pages = [record_url(undated, language), record_url(dated, language), record_url(series, language),
+             record_url(undated.host_country, language), url("conferences:list", language),
+             url("pages:home", language), url("series:list", language)]
+    with translation.override(language):
+        not_stated, dates = format_partial_date(None), translation.gettext("Dates")
+    for address in pages:
+        document = parse(get(client, address))
+        assert document.xpath("//time[not(@datetime) or @datetime='']") == [], address
+    facts_shown = facts(record_page(client, undated, language).xpath('//dl[@class="facts"]')[0])
+    assert not_stated in facts_shown[dates]
+    assert parse(get(client, record_url(dated, language))).xpath("//dl[@class='facts']//time/@datetime") == [
+        "2025-08-25"
+    ]

@@ -295,6 +295,38 @@ def test_a_short_link_leads_to_the_page_in_the_visitors_language(client, kind):
     assert english["Location"] == url(name, "en", slug=slug)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", list(SHORT))
+def test_a_short_link_with_a_language_opens_that_language_for_every_reader(client, kind, language):
+    """/c/12/en/, copied from the English page, opens it in English for a French or Arabic reader too."""
+    letter, build, slug, name = SHORT[kind]
+    record = build(slug)
+    short = f"/{letter}/{record.pk}/{language}/"
+    assert record.get_short_url(language) == short
+    for preference in ("fr-FR,fr;q=0.9", "ar", "en-GB,en;q=0.9"):
+        client.cookies["django_language"] = preference[:2]
+        response = client.get(short, headers={"accept-language": preference})
+        assert response.status_code == 302
+        assert response["Location"] == url(name, language, slug=slug)
+    rename(record, f"{slug}-renamed")
+    assert client.get(short)["Location"] == url(name, language, slug=f"{slug}-renamed")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_country_short_link_with_a_language_opens_that_language(client, language):
+    libya = make.named_country("LY")
+    assert libya.get_short_url(language) == f"/k/ly/{language}/"
+    for preference in ("fr", "ar", "en"):
+        response = client.get(f"/k/ly/{language}/", headers={"accept-language": preference})
+        assert response["Location"] == url("countries:detail", language, code="ly")
+
+
+@pytest.mark.parametrize("address", ["/c/{pk}/fr/", "/c/{pk}/EN/", "/c/{pk}/en/x/"])
+def test_a_short_link_in_a_language_the_site_has_not_is_404(client, address):
+    conference = make.conference("cissa-21")
+    assert client.get(address.format(pk=conference.pk)).status_code == 404
+
+
 def test_the_language_cookie_chooses_the_language_of_a_short_link(client):
     conference = make.conference("cissa-21")
     client.cookies["django_language"] = "en"
@@ -331,13 +363,15 @@ def test_short_links_are_read_only(client):
     assert client.post(conference.get_short_url()).status_code == 405
 
 
-def test_the_template_tag_gives_the_absolute_short_link():
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_template_tag_gives_the_absolute_short_link_in_the_pages_language(language):
     conference = make.conference("cissa-21")
-    request = RequestFactory().get("/en/conferences/cissa-21/")
-    rendered = Template("{% load permalinks %}{% short_link_url conference %}").render(
-        Context({"conference": conference, "request": request})
-    )
-    assert rendered == f"http://testserver/c/{conference.pk}/"
+    request = RequestFactory().get(f"/{language}/conferences/cissa-21/")
+    with translation.override(language):
+        rendered = Template("{% load permalinks %}{% short_link_url conference %}").render(
+            Context({"conference": conference, "request": request})
+        )
+    assert rendered == f"http://testserver/c/{conference.pk}/{language}/"
 
 
 def test_remembered_addresses_follow_the_language_and_the_slug():

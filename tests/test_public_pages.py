@@ -208,6 +208,14 @@ class TestEveryPage:
         assert switches[0].get("hreflang") == other
         assert switches[0].get("lang") == other
 
+    @pytest.mark.parametrize("language", LANGUAGES)
+    @pytest.mark.parametrize("entry", PAGES, ids=page_id)
+    def test_every_time_element_carries_its_date(self, client, entry, language):
+        """A date not stated is plain text: <time> only holds a date a machine can read."""
+        name, kwargs, _queries = entry
+        document = page(client, name, language, **kwargs)
+        assert [text(element) for element in document.xpath("//time[not(@datetime) or @datetime='']")] == []
+
     # --- Methods ---
 
     @pytest.mark.parametrize("entry", PAGES, ids=page_id)
@@ -744,6 +752,7 @@ def test_source_page(client):
         "/en/people/no-such-person/",
         "/en/countries/zz/",
         "/en/countries/ZZ/",
+        # Libya is on record: /en/countries/LY/ redirects to its page (test_permalinks), /lby/ is nothing.
         "/en/countries/lby/",
         "/fr/conferences/",
     ],

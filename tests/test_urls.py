@@ -37,9 +37,12 @@ EXAMPLES = {
     "conferences:preview": ({"slug": "summit-2025"}, "conferences/summit-2025/preview.png"),
     "countries:preview": ({"code": "ly"}, "countries/ly/preview.png"),
     "series:preview": ({"slug": "intelligence-chiefs"}, "series/intelligence-chiefs/preview.png"),
+    "conferences:ris": ({"slug": "summit-2025"}, "conferences/summit-2025/cite.ris"),
+    "conferences:csl": ({"slug": "summit-2025"}, "conferences/summit-2025/cite.json"),
 }
-# The examples that are HTML pages, not feeds or images.
-PAGES = sorted(name for name in EXAMPLES if not name.startswith("feeds:") and not name.endswith(":preview"))
+# The examples that are HTML pages, not feeds, images or citation files.
+FILES = (":preview", ":ris", ":csl")
+PAGES = sorted(name for name in EXAMPLES if not name.startswith("feeds:") and not name.endswith(FILES))
 
 
 def public_url_names():

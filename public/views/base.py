@@ -119,6 +119,7 @@ def language_redirect(request):
 
 
 # Short links: /c/<id>/ … never change, whatever happens to slugs; countries use their ISO code.
+# /c/<id>/ opens the page in the visitor's language, /c/<id>/en/ always in English.
 SHORT_LINKS = {
     "conference": ("c", Conference),
     "person": ("p", Person),
@@ -129,22 +130,29 @@ SHORT_LINKS = {
 }
 
 
-@csrf_exempt
-@require_safe
-def short_link(request, pk, kind):
-    record = SHORT_LINKS[kind][1].objects.filter(pk=pk).first()
+def _to_record(request, record, language):
+    """A short link's answer: the page in the link's language, or without one in the visitor's.
+
+    Either is a 302: the page's address changes with its slug, the short link never does.
+    """
     if record is None:
         raise Http404
-    return _in_visitor_language(request, record.get_absolute_url)
+    if language is None:
+        return _in_visitor_language(request, record.get_absolute_url)
+    with translation.override(language):
+        return HttpResponseRedirect(record.get_absolute_url())
 
 
 @csrf_exempt
 @require_safe
-def country_short_link(request, code):
-    record = Country.objects.filter(code=code.upper()).first()
-    if record is None:
-        raise Http404
-    return _in_visitor_language(request, record.get_absolute_url)
+def short_link(request, pk, kind, language=None):
+    return _to_record(request, SHORT_LINKS[kind][1].objects.filter(pk=pk).first(), language)
+
+
+@csrf_exempt
+@require_safe
+def country_short_link(request, code, language=None):
+    return _to_record(request, Country.objects.filter(code=code.upper()).first(), language)
 
 
 # --- Error pages ------------------------------------------------------------------------------
