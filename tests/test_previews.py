@@ -11,8 +11,22 @@ from django.template import loader
 from lxml import html
 from PIL import Image, features
 
+from public import maps, previews
 from tests import factories
-from tests.helpers import LANGUAGES, get, head_links, links, page, parse, record_page, record_url, url
+from tests.helpers import (
+    IN_MOROCCO,
+    IN_WESTERN_SAHARA,
+    LANGUAGES,
+    get,
+    head_links,
+    links,
+    on_the_map,
+    page,
+    parse,
+    record_page,
+    record_url,
+    url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +284,50 @@ def test_every_page_announces_and_links_the_feed_in_its_language(client, languag
         assert feed in links(document)
     response = get(client, feed)
     assert response["Content-Type"].startswith("application/atom+xml")
+
+
+# --- Western Sahara ------------------------------------------------------------------------------
+
+
+def map_pixel(image, language, point):
+    """The colour of the picture where a point of the map (in its viewBox's units) is drawn.
+
+    The map takes the 600 pixels of the side where the text does not start (the left in Arabic,
+    the right in English), less 10 of margin, and is centred in them."""
+    _x, _y, view_width, view_height = (float(n) for n in maps.VIEW_BOX.split())
+    left, top, width, height = (0 if language == "ar" else 600) + 10, 10, 580, 610
+    scale = min(width / view_width, height / view_height)
+    left += (width - view_width * scale) / 2
+    top += (height - view_height * scale) / 2
+    x, y = point
+    return image.getpixel((round(left + x * scale), round(top + y * scale)))
+
+
+def colour(hex_colour):
+    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def morocco_and_its_series():
+    morocco = factories.country("MA", "المغرب", "Morocco")
+    series = factories.series(name_ar="منصة مراكش", name_en="Marrakech Platform")
+    agadir = factories.conference(
+        name_ar="اجتماع أكادير", name_en="Agadir meeting", host_country=morocco, series=series
+    )
+    factories.participation(agadir, morocco, "host")
+    return {"conference": agadir, "country": morocco, "series": series}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", ["conference", "country", "series", "site"])
+def test_western_sahara_stays_neutral_in_every_preview(client, kind, language):
+    if kind == "site":
+        address = f"/static/previews/site-{language}.png"
+        morocco = previews.FILLS["land"][0]
+    else:
+        address = preview_of(record_page(client, morocco_and_its_series()[kind], language))[0]
+        morocco = previews.FILLS[previews.HOST][0]
+    image = fetch_image(client, address)[1]
+    for town, place in IN_WESTERN_SAHARA.items():
+        assert map_pixel(image, language, on_the_map(*place)) == colour(previews.FILLS["disputed"][0]), town
+    for town, place in IN_MOROCCO.items():
+        assert map_pixel(image, language, on_the_map(*place)) == colour(morocco), town
