@@ -289,8 +289,8 @@ def test_every_page_announces_and_links_the_feed_in_its_language(client, languag
 # --- Western Sahara ------------------------------------------------------------------------------
 
 
-def map_pixel(image, language, point):
-    """The colour of the picture where a point of the map (in its viewBox's units) is drawn.
+def map_pixel_position(language, point):
+    """Where a point of the map (in its viewBox's units) is drawn in the picture.
 
     The map takes the 600 pixels of the side where the text does not start (the left in Arabic,
     the right in English), less 10 of margin, and is centred in them."""
@@ -300,7 +300,32 @@ def map_pixel(image, language, point):
     left += (width - view_width * scale) / 2
     top += (height - view_height * scale) / 2
     x, y = point
-    return image.getpixel((round(left + x * scale), round(top + y * scale)))
+    return round(left + x * scale), round(top + y * scale)
+
+
+def map_pixel(image, language, point):
+    """The colour of the picture where a point of the map is drawn."""
+    return image.getpixel(map_pixel_position(language, point))
+
+
+def dashes(image, language):
+    """How many separate marks of the disputed border's colour there are around Western Sahara."""
+    corners = [map_pixel_position(language, on_the_map(lon, lat)) for lon, lat in ((-18, 28.5), (-8, 20.5))]
+    (left, top), (right, bottom) = corners
+    pixels = image.load()
+    ink = colour(previews.FILLS["disputed"][1])
+    todo = {(x, y) for x in range(left, right) for y in range(top, bottom) if pixels[x, y] == ink}
+    marks = 0
+    while todo:
+        marks += 1
+        queue = [todo.pop()]
+        while queue:
+            x, y = queue.pop()
+            for near in ((x + dx, y + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
+                if near in todo:
+                    todo.remove(near)
+                    queue.append(near)
+    return marks
 
 
 def colour(hex_colour):
@@ -331,3 +356,5 @@ def test_western_sahara_stays_neutral_in_every_preview(client, kind, language):
         assert map_pixel(image, language, on_the_map(*place)) == colour(previews.FILLS["disputed"][0]), town
     for town, place in IN_MOROCCO.items():
         assert map_pixel(image, language, on_the_map(*place)) == colour(morocco), town
+    # Its border is dashed, as on the pages' maps: many short marks, not one line.
+    assert dashes(image, language) > 10
