@@ -3,6 +3,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# collectstatic compresses every file again (about 875, with the installed packages'), so it runs
+# only when something under static/ (a file added, changed or removed) or the installed packages
+# changed; its manifest, written last, stands for the whole collection.
+STATIC_STAMP := staticfiles/staticfiles.json
+STATIC_SOURCES := $(shell find static)
 
 .PHONY: run test lint seed static bench soak faults
 
@@ -16,8 +21,11 @@ seed: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seeds
 
-static: $(STAMP)
+static: $(STATIC_STAMP)
+
+$(STATIC_STAMP): $(STAMP) $(STATIC_SOURCES)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+	touch $@
 
 run: seed static
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py portal.wsgi

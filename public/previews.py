@@ -16,6 +16,7 @@ by address fetches it again after an edit.
 import hashlib
 import io
 import logging
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -34,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1200, 630
 # Moved on whenever the drawing changes, so no cached image of an older design is served.
-DESIGN = 1
+DESIGN = 2
 CACHE_SECONDS = 30 * 24 * 3600
 
 FONT_DIR = Path(__file__).resolve().with_name("fonts")
@@ -53,6 +54,8 @@ FILLS = {
     HOST: ("#0b2f4f", "#000000"),
 }
 LAYERS = ("land", "disputed", ABSENT, ANNOUNCED, PARTICIPANT, HOST)
+# The dashes of a disputed territory's border, in pixels: on and off, as the site's maps draw it.
+DASH = (5, 4)
 
 ARABIC_LETTERS = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 LATIN_LETTERS = "A-Za-z\u00c0-\u024f"
@@ -238,7 +241,11 @@ def draw_map(image, box, roles):
                     draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill, outline, line_width)
                 elif len(points) > 2:
                     polygons.append([(left + px * scale, top + py * scale) for px, py in points])
-            if len(polygons) == 1:
+            if layer == "disputed":
+                for polygon in polygons:
+                    draw.polygon(polygon, fill=fill)
+                    _dashed(draw, polygon, outline, line_width)
+            elif len(polygons) == 1:
                 draw.polygon(polygons[0], fill=fill, outline=outline, width=line_width)
             elif polygons:
                 # Even-odd, as SVG fills them: an enclave (Lesotho in South Africa) is a hole.
@@ -250,6 +257,25 @@ def draw_map(image, box, roles):
                 image.paste(fill, mask=mask)
                 for polygon in polygons:
                     draw.polygon(polygon, outline=outline, width=line_width)
+
+
+def _dashed(draw, polygon, colour, width):
+    """The closed outline `polygon` drawn dashed (DASH), the dashes running on from side to side."""
+    on, off = DASH
+    position = 0.0  # how far along one dash and its gap the pen is
+    for (x0, y0), (x1, y1) in zip(polygon, polygon[1:] + polygon[:1], strict=True):
+        length = math.hypot(x1 - x0, y1 - y0)
+        done = 0.0
+        while done < length:
+            step = min((on if position < on else on + off) - position, length - done)
+            if position < on:
+                start, end = done / length, (done + step) / length
+                draw.line(
+                    (x0 + (x1 - x0) * start, y0 + (y1 - y0) * start, x0 + (x1 - x0) * end, y0 + (y1 - y0) * end),
+                    fill=colour, width=width,
+                )
+            done += step
+            position = (position + step) % (on + off)
 
 
 def _direction(direction):

@@ -15,7 +15,9 @@ What it does, in order (docs/maps.md explains the choices):
    Africa) and simplifies each arc once (Douglas-Peucker), so neighbours keep a common border.
 2. Joins each country's arcs into rings; Northern Cyprus goes into Cyprus and Somaliland into
    Somalia (their internationally recognised borders), with the border between them removed.
-   Western Sahara stays a shape of its own.
+   Western Sahara is a shape of its own, the whole territory: Natural Earth 4.1 draws Morocco
+   down to Mauritania and "W. Sahara" as the strip east of the berm, so the part of Morocco
+   south of 27°40' N goes to Western Sahara.
 3. Draws the island states that 1:110m leaves out (Malta, Cabo Verde, São Tomé and Príncipe,
    the Comoros, Mauritius, Seychelles) as a circle marker at the centre of their 1:50m outline.
 4. Clips everything to the frame, rounds to whole units, and writes relative path commands.
@@ -118,6 +120,52 @@ class Frame:
     def __call__(self, lon, lat):
         x, y = project(lon, lat)
         return (x - self.x0) * self.scale + MARGIN, (self.y1 - y) * self.scale + MARGIN
+
+
+def absolute(arc):
+    """A TopoJSON arc's quantized points, from its deltas."""
+    x = y = 0
+    points = []
+    for dx, dy in arc:
+        x, y = x + dx, y + dy
+        points.append((x, y))
+    return points
+
+
+def deltas(points):
+    return [[x - px, y - py] for (px, py), (x, y) in zip([(0, 0), *points], points, strict=False)]
+
+
+def separate_western_sahara(topology):
+    """Give Western Sahara the whole territory, Morocco what lies north of their border.
+
+    Natural Earth 4.1's Morocco runs down the coast to Mauritania, and its "W. Sahara" is only
+    the strip east of the berm, the arc both share. The border is the parallel (27°40' N) through
+    the point where Morocco, Algeria and Western Sahara meet: Morocco's coast is cut where it
+    crosses it, the berm is dropped, and the part south of the parallel goes to Western Sahara.
+    """
+    geometries = {g["properties"]["name"]: g for g in topology["objects"]["countries"]["geometries"]}
+    (morocco,), (sahara,) = geometries["Morocco"]["arcs"], geometries["W. Sahara"]["arcs"]
+    (berm,) = [index for index in sahara if ~index in morocco]
+    at = morocco.index(~berm)
+    coast = morocco[(at + 1) % len(morocco)]
+    if coast < 0:
+        sys.exit("Morocco's coast is not drawn as Natural Earth 4.1 draws it")
+    arcs = topology["arcs"]
+    tripoint = absolute(arcs[berm])[-1]
+    points = absolute(arcs[coast])
+    (north,) = [i for i in range(1, len(points)) if points[i - 1][1] < tripoint[1] <= points[i][1]]
+    (x0, y0), (x1, y1) = points[north - 1], points[north]
+    crossing = (round(x0 + (x1 - x0) * (tripoint[1] - y0) / (y1 - y0)), tripoint[1])
+    south_coast, north_coast, border = len(arcs), len(arcs) + 1, len(arcs) + 2
+    arcs += [
+        deltas([*points[:north], crossing]),
+        deltas([crossing, *points[north:]]),
+        deltas([tripoint, crossing]),
+    ]
+    morocco[at:at + 2] = [border, north_coast]
+    place = sahara.index(berm)
+    sahara[place:place + 1] = [south_coast, ~border]
 
 
 def decode_arcs(topology, frame):
@@ -337,6 +385,7 @@ def build(source):
     frame = Frame(FRAME_POINTS)
 
     coarse = json.loads((source / "countries-110m.json").read_text())
+    separate_western_sahara(coarse)
     arcs = [douglas_peucker(arc, TOLERANCE) for arc in decode_arcs(coarse, frame)]
     groups = {}
     for geometry in coarse["objects"]["countries"]["geometries"]:

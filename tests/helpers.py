@@ -7,7 +7,10 @@
     json_ld(document)                   # the page's schema.org data
 """
 
+import importlib.util
 import json
+from functools import cache
+from pathlib import Path
 
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +18,7 @@ from django.utils import translation
 from lxml import html
 
 LANGUAGES = ("ar", "en")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def url(name, language, **kwargs):
@@ -154,3 +158,23 @@ DUMP_ARGS = [
     "--format=xml",
     "--indent=2",
 ]
+
+
+# --- Places on the map ----------------------------------------------------------------------------
+
+# Towns of Western Sahara, inland and on the coast, and two of Morocco (longitude, latitude).
+IN_WESTERN_SAHARA = {"Smara": (-11.67, 26.74), "Boujdour": (-14.3, 26.1), "Bir Anzarane": (-14.5, 23.9)}
+IN_MOROCCO = {"Fes": (-5.0, 34.03), "Marrakech": (-8.0, 31.63)}
+
+
+@cache
+def _frame():
+    spec = importlib.util.spec_from_file_location("build_map", ROOT / "scripts" / "build_map.py")
+    build_map = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_map)
+    return build_map.Frame(build_map.FRAME_POINTS)
+
+
+def on_the_map(lon, lat):
+    """Where a place falls on the map, in its viewBox's units: the projection the shapes were built with."""
+    return _frame()(lon, lat)

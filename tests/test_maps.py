@@ -18,9 +18,9 @@ from lxml import etree
 
 from conferences.models import Participation
 from participants.models import Country
-from public import maps
+from public import maps, previews
 from tests import factories as make
-from tests.helpers import get, parse, record_url, text, url
+from tests.helpers import IN_MOROCCO, IN_WESTERN_SAHARA, get, on_the_map, parse, record_url, text, url
 
 pytestmark = pytest.mark.django_db
 
@@ -309,3 +309,61 @@ def test_a_shape_links_once_a_country_record_exists(client):
     drawn = shapes(svg)
     assert drawn["AO"][:2] == ("land", "/en/countries/ao/")
     assert drawn["EH"][:2] == ("disputed", "/en/countries/eh/")  # linked, never coloured
+
+
+# --- Western Sahara ----------------------------------------------------------------------------
+
+
+def covers(d, point):
+    """Whether the shape of path `d` covers `point`, filled even-odd as the previews fill it."""
+    x, y = point
+    inside = False
+    for outline in previews._subpaths(d):
+        for (x0, y0), (x1, y1) in zip(outline, outline[1:] + outline[:1], strict=True):
+            if (y0 > y) != (y1 > y) and x < x0 + (x1 - x0) * (y - y0) / (y1 - y0):
+                inside = not inside
+    return inside
+
+
+def drawn_paths(svg):
+    """{title: (layer, classes of the groups around it, path data)} of every shape on the map."""
+    found = {}
+    for group in svg.iter(f"{SVG}g"):
+        for path in group.iter(f"{SVG}path"):
+            title = path.find(f"{SVG}title")
+            if title is None:
+                title = path.getparent().find(f"{SVG}title")
+            found[title.text.split(" — ")[0]] = (group.get("class").removeprefix("map-"), path.get("d"))
+    return found
+
+
+def morocco_hosts():
+    morocco = make.named_country("MA")
+    agadir = make.conference("agadir-2025", start=make.day("2025-06-17"), host_country=morocco)
+    make.participation(agadir, morocco, role="host")
+    make.participation(agadir, make.named_country("LY"))
+    return agadir
+
+
+@pytest.mark.parametrize("page", ["conference", "country", "index"])
+def test_western_sahara_stays_neutral_where_morocco_hosts(client, page):
+    agadir = morocco_hosts()
+    address = {
+        "conference": record_url(agadir, "en"),
+        "country": url("countries:detail", "en", code="ma"),
+        "index": url("countries:list", "en"),
+    }[page]
+    _document, svg, _markup = map_page(client, address)
+    drawn = drawn_paths(svg)
+    layer, sahara = drawn["Western Sahara"]
+    assert layer == "disputed"
+    host, morocco = drawn["Morocco"]
+    assert host == "host"
+    for town, place in IN_WESTERN_SAHARA.items():
+        point = on_the_map(*place)
+        assert covers(sahara, point), town
+        assert not covers(morocco, point), town
+        # Nothing coloured by a role covers it, whatever is drawn over it.
+        assert [title for title, (layer, d) in drawn.items() if layer in maps.ROLES and covers(d, point)] == []
+    for town, place in IN_MOROCCO.items():
+        assert covers(morocco, on_the_map(*place)) and not covers(sahara, on_the_map(*place)), town

@@ -11,8 +11,22 @@ from django.template import loader
 from lxml import html
 from PIL import Image, features
 
+from public import maps, previews
 from tests import factories
-from tests.helpers import LANGUAGES, get, head_links, links, page, parse, record_page, record_url, url
+from tests.helpers import (
+    IN_MOROCCO,
+    IN_WESTERN_SAHARA,
+    LANGUAGES,
+    get,
+    head_links,
+    links,
+    on_the_map,
+    page,
+    parse,
+    record_page,
+    record_url,
+    url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +284,77 @@ def test_every_page_announces_and_links_the_feed_in_its_language(client, languag
         assert feed in links(document)
     response = get(client, feed)
     assert response["Content-Type"].startswith("application/atom+xml")
+
+
+# --- Western Sahara ------------------------------------------------------------------------------
+
+
+def map_pixel_position(language, point):
+    """Where a point of the map (in its viewBox's units) is drawn in the picture.
+
+    The map takes the 600 pixels of the side where the text does not start (the left in Arabic,
+    the right in English), less 10 of margin, and is centred in them."""
+    _x, _y, view_width, view_height = (float(n) for n in maps.VIEW_BOX.split())
+    left, top, width, height = (0 if language == "ar" else 600) + 10, 10, 580, 610
+    scale = min(width / view_width, height / view_height)
+    left += (width - view_width * scale) / 2
+    top += (height - view_height * scale) / 2
+    x, y = point
+    return round(left + x * scale), round(top + y * scale)
+
+
+def map_pixel(image, language, point):
+    """The colour of the picture where a point of the map is drawn."""
+    return image.getpixel(map_pixel_position(language, point))
+
+
+def dashes(image, language):
+    """How many separate marks of the disputed border's colour there are around Western Sahara."""
+    corners = [map_pixel_position(language, on_the_map(lon, lat)) for lon, lat in ((-18, 28.5), (-8, 20.5))]
+    (left, top), (right, bottom) = corners
+    pixels = image.load()
+    ink = colour(previews.FILLS["disputed"][1])
+    todo = {(x, y) for x in range(left, right) for y in range(top, bottom) if pixels[x, y] == ink}
+    marks = 0
+    while todo:
+        marks += 1
+        queue = [todo.pop()]
+        while queue:
+            x, y = queue.pop()
+            for near in ((x + dx, y + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
+                if near in todo:
+                    todo.remove(near)
+                    queue.append(near)
+    return marks
+
+
+def colour(hex_colour):
+    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def morocco_and_its_series():
+    morocco = factories.country("MA", "المغرب", "Morocco")
+    series = factories.series(name_ar="منصة مراكش", name_en="Marrakech Platform")
+    agadir = factories.conference(
+        name_ar="اجتماع أكادير", name_en="Agadir meeting", host_country=morocco, series=series
+    )
+    factories.participation(agadir, morocco, "host")
+    return {"conference": agadir, "country": morocco, "series": series}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", ["conference", "country", "series", "site"])
+def test_western_sahara_stays_neutral_in_every_preview(client, kind, language):
+    if kind == "site":
+        address = f"/static/previews/site-{language}.png"
+        morocco = previews.FILLS["land"][0]
+    else:
+        address = preview_of(record_page(client, morocco_and_its_series()[kind], language))[0]
+        morocco = previews.FILLS[previews.HOST][0]
+    image = fetch_image(client, address)[1]
+    for town, place in IN_WESTERN_SAHARA.items():
+        assert map_pixel(image, language, on_the_map(*place)) == colour(previews.FILLS["disputed"][0]), town
+    for town, place in IN_MOROCCO.items():
+        assert map_pixel(image, language, on_the_map(*place)) == colour(morocco), town
+    # Its border is dashed, as on the pages' maps: many short marks, not one line.
+    assert dashes(image, language) > 10
