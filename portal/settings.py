@@ -245,6 +245,11 @@ PORTAL_PAGE_CACHE_ALIAS = "default"
 # While Redis is unreachable, pages are served uncached and Redis is asked again after this many seconds.
 PORTAL_CACHE_RETRY_SECONDS = float(os.environ.get("PORTAL_CACHE_RETRY_SECONDS", "5"))
 
+# --- The About page -----------------------------------------------------------------
+
+# Where readers send corrections; without one the About page names no address.
+PORTAL_CONTACT_EMAIL = os.environ.get("PORTAL_CONTACT_EMAIL", "").strip()
+
 # --- Static files -----------------------------------------------------------------
 
 STATIC_URL = "/static/"

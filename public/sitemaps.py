@@ -59,13 +59,14 @@ class PortalSitemap(Sitemap):
 
 
 class ListPagesSitemap(PortalSitemap):
-    """The home page and the list pages; they change when anything they list changes."""
+    """The home page, the About page and the list pages; they change when anything they list changes."""
 
     priority = 0.8
     changefreq = "weekly"
-    # Each page and the kinds of record it lists.
+    # Each page and the kinds of record it lists (none: it changes with a release, not with the data).
     pages = {
         "pages:home": (Conference, Country, Organization, Topic),
+        "pages:about": (),
         "conferences:list": (Conference,),
         "series:list": (Series, Conference),
         "topics:list": (Topic,),

@@ -11,7 +11,7 @@ from . import health
 from .api import api
 from .feeds import ConferenceFeed
 from .sitemaps import SITEMAPS, robots_txt
-from .views import base, citations, conferences, countries, organizations, previews, search
+from .views import base, citations, conferences, countries, organizations, pages, previews, search
 
 
 def kind(name, list_view, detail_view, detail_path="<slug:slug>/", preview_view=None, files=()):
@@ -33,6 +33,7 @@ page_patterns = [
     path("", include(([
         path("", conferences.HomeView.as_view(), name="home"),
         path("search/", search.SearchView.as_view(), name="search"),
+        path("about/", pages.AboutView.as_view(), name="about"),
     ], "pages"))),
     path("conferences/", kind("conferences", conferences.ConferenceListView, conferences.ConferenceDetailView,
                               preview_view=previews.conference_preview, files=[

@@ -133,3 +133,40 @@ def test_conference_map_keeps_its_geography_in_both_directions(seeded_live_serve
         page.goto(f"{seeded_live_server.url}/{language}/conferences/cissa-20-benghazi-2025/")
         page.screenshot(path=str(SCREENSHOTS / f"conference-{language}-1280.png"), full_page=True)
     page.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_the_people_table_stacks_and_reference_numbers_are_big_enough_to_tap(seeded_live_server, browser):
+    """At 390 px the conference's people table is one block per person, each cell the row's full
+    width under its column's name, not three narrow columns; every reference number is a target of
+    at least 24 × 24 px, and no two overlap ([8][9] side by side). On a desktop it stays a table."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    labels = {"ar": ["الشخص", "الدور", "الجهة الممثَّلة"], "en": ["Person", "Role", "Representing"]}
+    for language in ("ar", "en"):
+        page.goto(f"{seeded_live_server.url}/{language}/conferences/cissa-20-benghazi-2025/")
+        rows = page.evaluate("""() => [...document.querySelectorAll('#people-heading ~ * tbody tr')].map(row =>
+            [...row.cells].map(cell => ({
+                width: cell.getBoundingClientRect().width,
+                rowWidth: row.getBoundingClientRect().width,
+                label: getComputedStyle(cell, '::before').content.slice(1, -1),
+            })))""")
+        assert rows
+        for cells in rows:
+            assert [cell["label"] for cell in cells] == labels[language]
+            assert all(cell["width"] == cell["rowWidth"] > 300 for cell in cells)
+        targets = page.evaluate("""() => [...document.querySelectorAll('sup.ref a')].map(a => {
+            const box = a.getBoundingClientRect();
+            return {left: box.left, right: box.right, top: box.top, bottom: box.bottom};
+        })""")
+        assert len(targets) > 10
+        for box in targets:
+            assert box["right"] - box["left"] >= 24 and box["bottom"] - box["top"] >= 24
+        for one, other in zip(targets, targets[1:], strict=False):
+            overlap = min(one["right"], other["right"]) - max(one["left"], other["left"])
+            assert overlap <= 0 or min(one["bottom"], other["bottom"]) <= max(one["top"], other["top"])
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{seeded_live_server.url}/en/conferences/cissa-20-benghazi-2025/")
+    assert page.evaluate("getComputedStyle(document.querySelector('#people-heading ~ * tbody td')).display") == (
+        "table-cell"
+    )
+    page.close()

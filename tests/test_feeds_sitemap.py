@@ -21,7 +21,7 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 LIST_PAGES = [
-    "pages:home", "conferences:list", "series:list", "topics:list",
+    "pages:home", "pages:about", "conferences:list", "series:list", "topics:list",
     "sources:list", "countries:list", "people:list", "organizations:list",
 ]
 RECORDS = [Conference, Series, Country, Organization, Person, Topic, SourceReport]

@@ -24,6 +24,7 @@ EXAMPLES = {
     "topics:detail": ({"slug": "terrorism"}, "topics/terrorism/"),
     "sources:list": ({}, "sources/"),
     "pages:search": ({}, "search/"),
+    "pages:about": ({}, "about/"),
     "series:list": ({}, "series/"),
     "series:detail": ({"slug": "intelligence-chiefs"}, "series/intelligence-chiefs/"),
     "sources:detail": ({"slug": "report-ar"}, "sources/report-ar/"),

@@ -1,5 +1,6 @@
 """Tags the site's templates need: the page in the other language, pagination, external links."""
 
+import re
 from urllib.parse import urlsplit
 
 from django import template
@@ -7,12 +8,26 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from public import addresses, previews
 from public.security import web_address
 
 register = template.Library()
+
+# Runs of words in a right-to-left script (Arabic, Hebrew, Syriac, Thaana…), and of words in the
+# Latin script, with the spaces, digits and punctuation between the words of one run.
+_RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
+_LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
+# Brackets and quotation marks stay outside, so each pair stays together.
+_BETWEEN = r"[\s\d.,:;!?'’/&-]+"
+_RUNS = {
+    "rtl": re.compile(rf"([{_RTL}]+(?:{_BETWEEN}[{_RTL}]+)*)"),
+    "ltr": re.compile(rf"([{_LATIN}]+(?:{_BETWEEN}[{_LATIN}]+)*)"),
+}
+
 
 # Each language's name in itself, as a language switch shows it: never translated.
 AUTONYMS = {"ar": "العربية", "en": "English"}
@@ -98,3 +113,19 @@ def hostname(address):
 def web_address_filter(address):
     """An external address to link to: itself when it is http or https, else "" (public/security.py)."""
     return web_address(address)
+
+
+@register.filter
+def isolate_runs(value):
+    """Plain text in the page's own direction, its runs in the other direction each in a <bdi>.
+
+    A note is written in the page's language but may name something in the other script ("عقيلة
+    صالح attended as Speaker…"); with dir="auto" its first word would turn the whole note around.
+    """
+    if not value:
+        return value
+    runs = _RUNS["ltr" if translation.get_language_bidi() else "rtl"]
+    parts = runs.split(str(value))
+    return mark_safe("".join(
+        f"<bdi>{escape(part)}</bdi>" if index % 2 else escape(part) for index, part in enumerate(parts)
+    ))
