@@ -178,3 +178,53 @@ def _frame():
 def on_the_map(lon, lat):
     """Where a place falls on the map, in its viewBox's units: the projection the shapes were built with."""
     return _frame()(lon, lat)
+
+
+# --- Example pages, one of each public URL ---------------------------------------------------
+
+# One example of each public URL, with the path it must keep (permalinks do not move). The slugs
+# are those of full_conference() and its records, so that every example page can be fetched.
+EXAMPLES = {
+    "pages:home": ({}, ""),
+    "conferences:list": ({}, "conferences/"),
+    "conferences:detail": ({"slug": "summit-2025"}, "conferences/summit-2025/"),
+    "topics:list": ({}, "topics/"),
+    "topics:detail": ({"slug": "terrorism"}, "topics/terrorism/"),
+    "sources:list": ({}, "sources/"),
+    "pages:search": ({}, "search/"),
+    "pages:about": ({}, "about/"),
+    "series:list": ({}, "series/"),
+    "series:detail": ({"slug": "intelligence-chiefs"}, "series/intelligence-chiefs/"),
+    "sources:detail": ({"slug": "report-ar"}, "sources/report-ar/"),
+    "countries:list": ({}, "countries/"),
+    "countries:detail": ({"code": "ly"}, "countries/ly/"),
+    "people:list": ({}, "people/"),
+    "people:detail": ({"slug": "mahmoud-hamza"}, "people/mahmoud-hamza/"),
+    "organizations:list": ({}, "organizations/"),
+    "organizations:detail": ({"slug": "military-intelligence"}, "organizations/military-intelligence/"),
+    "feeds:conferences": ({}, "feeds/conferences.atom"),
+    "conferences:preview": ({"slug": "summit-2025"}, "conferences/summit-2025/preview.png"),
+    "countries:preview": ({"code": "ly"}, "countries/ly/preview.png"),
+    "series:preview": ({"slug": "intelligence-chiefs"}, "series/intelligence-chiefs/preview.png"),
+    "conferences:ris": ({"slug": "summit-2025"}, "conferences/summit-2025/cite.ris"),
+    "conferences:csl": ({"slug": "summit-2025"}, "conferences/summit-2025/cite.json"),
+}
+# The examples that are HTML pages, not feeds, images or citation files.
+FILES = (":preview", ":ris", ":csl")
+PAGES = sorted(name for name in EXAMPLES if not name.startswith("feeds:") and not name.endswith(FILES))
+
+
+# --- Debian's Chromium, for the browser tests ------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]

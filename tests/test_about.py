@@ -7,8 +7,7 @@ from django.utils import translation
 from lxml import etree, html
 
 from tests import factories as make
-from tests.helpers import LANGUAGES, get, page, page_text, parse, record_page, text, url
-from tests.test_urls import EXAMPLES, PAGES
+from tests.helpers import EXAMPLES, LANGUAGES, PAGES, get, page, page_text, parse, record_page, text, url
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ screen, with nothing cut off, from the site's title to the inlines' last column.
 import pytest
 from django.core.management import call_command
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 
 pytestmark = [
     pytest.mark.browser,

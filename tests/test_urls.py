@@ -8,42 +8,11 @@ from conferences.models import SourceReport, Topic
 from organizations.models import Organization
 from participants.models import Country, Person
 from tests import factories as make
-from tests.helpers import LANGUAGES, get, page, parse, record_url
+from tests.helpers import EXAMPLES, LANGUAGES, PAGES, get, page, parse, record_url
 
 PUBLIC_NAMESPACES = (
     "pages", "conferences", "series", "topics", "sources", "countries", "people", "organizations", "feeds",
 )
-
-# One example of each public URL, with the path it must keep (permalinks do not move). The slugs
-# are those of full_conference() and its records, so that every example page can be fetched.
-EXAMPLES = {
-    "pages:home": ({}, ""),
-    "conferences:list": ({}, "conferences/"),
-    "conferences:detail": ({"slug": "summit-2025"}, "conferences/summit-2025/"),
-    "topics:list": ({}, "topics/"),
-    "topics:detail": ({"slug": "terrorism"}, "topics/terrorism/"),
-    "sources:list": ({}, "sources/"),
-    "pages:search": ({}, "search/"),
-    "pages:about": ({}, "about/"),
-    "series:list": ({}, "series/"),
-    "series:detail": ({"slug": "intelligence-chiefs"}, "series/intelligence-chiefs/"),
-    "sources:detail": ({"slug": "report-ar"}, "sources/report-ar/"),
-    "countries:list": ({}, "countries/"),
-    "countries:detail": ({"code": "ly"}, "countries/ly/"),
-    "people:list": ({}, "people/"),
-    "people:detail": ({"slug": "mahmoud-hamza"}, "people/mahmoud-hamza/"),
-    "organizations:list": ({}, "organizations/"),
-    "organizations:detail": ({"slug": "military-intelligence"}, "organizations/military-intelligence/"),
-    "feeds:conferences": ({}, "feeds/conferences.atom"),
-    "conferences:preview": ({"slug": "summit-2025"}, "conferences/summit-2025/preview.png"),
-    "countries:preview": ({"code": "ly"}, "countries/ly/preview.png"),
-    "series:preview": ({"slug": "intelligence-chiefs"}, "series/intelligence-chiefs/preview.png"),
-    "conferences:ris": ({"slug": "summit-2025"}, "conferences/summit-2025/cite.ris"),
-    "conferences:csl": ({"slug": "summit-2025"}, "conferences/summit-2025/cite.json"),
-}
-# The examples that are HTML pages, not feeds, images or citation files.
-FILES = (":preview", ":ris", ":csl")
-PAGES = sorted(name for name in EXAMPLES if not name.startswith("feeds:") and not name.endswith(FILES))
 
 
 def public_url_names():

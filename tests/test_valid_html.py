@@ -4,8 +4,7 @@ where HTML defines one, and a <time> only around a date a machine can read (its 
 import pytest
 
 from tests import factories as make
-from tests.helpers import LANGUAGES, page, record_page
-from tests.test_urls import EXAMPLES, PAGES
+from tests.helpers import EXAMPLES, LANGUAGES, PAGES, page, record_page
 
 pytestmark = pytest.mark.django_db
 
