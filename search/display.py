@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import SearchEntry, SearchKind, SearchWord
 from .query import DISPLAY_WORD, SHORT_KEY, Query, word_keys
@@ -36,7 +37,7 @@ EXCERPT_WORDS = 30
 # Headings of the groups, in the order they are shown (the site's own menu names).
 HEADINGS = {
     SearchKind.CONFERENCE: _("Conferences"),
-    SearchKind.SERIES: _("Series"),
+    SearchKind.SERIES: pgettext_lazy("plural", "Series"),
     SearchKind.PERSON: _("People"),
     SearchKind.ORGANIZATION: _("Organizations"),
     SearchKind.COUNTRY: _("Countries"),
