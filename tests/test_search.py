@@ -793,6 +793,14 @@ def test_every_page_has_the_search_box_in_its_header(client, world_indexed_by_re
     assert label
 
 
+def test_the_refine_form_of_the_results_page_is_named(client, world_indexed_by_rebuild):
+    """Two search forms on a results page, the header's and the page's: a screen reader's list of
+    landmarks tells the page's apart by its name."""
+    [form] = search(client, "Haftar").xpath('//main//form[@role="search"]')
+    assert form.get("aria-label") == "Refine this search"
+    assert form.xpath('.//input[@name="q"]/@value') == ["Haftar"]
+
+
 def test_the_not_found_page_has_the_search_box_too(client):
     action, _label = header_box(parse(get(client, "/en/no-such-page/", status=404)))
     assert action == "/en/search/"
