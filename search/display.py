@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import SearchEntry, SearchKind, SearchWord
 from .query import DISPLAY_WORD, SHORT_KEY, Query, word_keys
@@ -36,6 +37,7 @@ EXCERPT_WORDS = 30
 # Headings of the groups, in the order they are shown (the site's own menu names).
 HEADINGS = {
     SearchKind.CONFERENCE: _("Conferences"),
+    SearchKind.SERIES: pgettext_lazy("plural", "Series"),
     SearchKind.PERSON: _("People"),
     SearchKind.ORGANIZATION: _("Organizations"),
     SearchKind.COUNTRY: _("Countries"),
@@ -44,6 +46,7 @@ HEADINGS = {
 }
 URL_NAMES = {
     SearchKind.CONFERENCE: ("conferences:detail", "slug"),
+    SearchKind.SERIES: ("series:detail", "slug"),
     SearchKind.PERSON: ("people:detail", "slug"),
     SearchKind.ORGANIZATION: ("organizations:detail", "slug"),
     SearchKind.COUNTRY: ("countries:detail", "code"),
@@ -178,6 +181,19 @@ def _tabs(query, counts, kind):
     return tabs
 
 
+def kinds_in_order(best):
+    """The kinds of `best` (best_of_each_kind's rows), the kind whose best result the query names
+    best first: a country's, a person's, an organization's or a series' own name puts its kind
+    before the others. A source's title is not the name of what it reports, so sources never lead;
+    between equals, and when no name matches, the kinds keep their usual order (SearchKind)."""
+    tiers = {kind: 0.0 for kind in SearchKind.values}
+    for _pk, kind, _total, tier in best:
+        if kind != SearchKind.SOURCE:
+            tiers[kind] = max(tiers[kind], tier)
+    order = sorted(SearchKind.values, key=lambda kind: -tiers[kind])  # stable: ties keep SearchKind's order
+    return [kind for kind in order if any(row[1] == kind for row in best)]
+
+
 def search(query, kind, language, page_number=None):
     """The results of `query` (a Query) for a page in `language`; `kind` narrows to one kind.
 
@@ -207,11 +223,13 @@ def search(query, kind, language, page_number=None):
         best = entries.best_of_each_kind(query, language, GROUP_SIZE)
         if not best:
             best = entries.best_of_each_kind(query, language, GROUP_SIZE, by_stem=True)
-        counts = {kind: total for _pk, kind, total in best}
-        shown = entries.in_bulk([pk for pk, _kind, _total in best]) if best else {}
-        for value in SearchKind.values:
+        counts = {kind: total for _pk, kind, total, _tier in best}
+        shown = entries.in_bulk([pk for pk, _kind, _total, _tier in best]) if best else {}
+        for value in kinds_in_order(best):
             # A row gone between the two queries (a rebuild committed meanwhile) is left out.
-            hits = [Hit.of(shown[pk], words, language) for pk, kind, _total in best if kind == value and pk in shown]
+            hits = [
+                Hit.of(shown[pk], words, language) for pk, kind, _total, _tier in best if kind == value and pk in shown
+            ]
             if hits:
                 more = _url(q=query.text, kind=value) if counts[value] > len(hits) else ""
                 results.groups.append(Group(value, HEADINGS[value], counts[value], hits, more))

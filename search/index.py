@@ -1,12 +1,13 @@
-"""Writing the search index: one SearchEntry per conference, person, organization, country,
+"""Writing the search index: one SearchEntry per conference, series, person, organization, country,
 topic and source report.
 
 - `rebuild()` rewrites the whole index in bulk: the rows are built in Python from a few
   queries per kind and written with COPY on PostgreSQL (bulk_create elsewhere). Run by
   `rebuild_search_index`, at the end of `load_seeds` and of `generate_synthetic`.
 - `reindex(kind, ids)` rewrites the rows of a few records. When an editor saves or deletes a
-  record, one of its alternative names or positions, or a country whose name other records show,
-  the receivers below note which rows change; they are rewritten once, after the transaction
+  record, one of its alternative names or positions, a conference's attendee, organization or
+  citation, or a record whose name other rows hold (a country, person, organization, series or
+  source), the receivers below note which rows change; they are rewritten once, after the transaction
   commits (core.changes), not once per save. A bulk write (the seed loader, the synthetic data)
   is followed by a rebuild.
 """
@@ -14,10 +15,20 @@ topic and source report.
 from functools import lru_cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
-from conferences.models import Conference, SourceReport, Topic
+from conferences.models import (
+    Attendance,
+    Citation,
+    Conference,
+    ConferenceOrganization,
+    Participation,
+    Series,
+    SourceReport,
+    Topic,
+)
 from core.arabic import search_words
 from core.changes import after_commit, bulk_written, in_bulk_write
 from core.dates import DatePrecision
@@ -117,9 +128,66 @@ def _country_names(row, prefix="country"):
     return [row[f"{prefix}__name_{language}"] or "" for language in LANGUAGES]
 
 
+def _aliases(model, owner, owners):
+    """{owner id: [alternative names]} of the records `owners` (a queryset of ids; all when None)."""
+    queryset = model._default_manager.order_by("pk")
+    if owners is not None:
+        queryset = queryset.filter(**{f"{owner}__in": owners})
+    groups = {}
+    for owner_id, name in queryset.values_list(owner, "name").iterator(chunk_size=BATCH):
+        groups.setdefault(owner_id, []).append(name)
+    return groups
+
+
+def _conference_related(ids):
+    """{conference id: [texts]}: the names (in both languages, with their alternative names) of the
+    people and organizations at each conference, and the titles of the reports cited for it."""
+    attendances = Attendance.objects.order_by("pk")
+    roles = ConferenceOrganization.objects.order_by("pk")
+    citations = Citation.objects.order_by("pk")
+    people = organizations = None
+    if ids is not None:
+        attendances = attendances.filter(conference__in=ids)
+        roles = roles.filter(conference__in=ids)
+        citations = citations.filter(
+            Q(conference__in=ids) | Q(attendance__conference__in=ids) | Q(participation__conference__in=ids)
+            | Q(conference_organization__conference__in=ids)
+        )
+        people = attendances.values("person")
+        organizations = (
+            Organization.objects.filter(Q(attendances__conference__in=ids) | Q(conference_roles__conference__in=ids))
+            .values("pk")
+        )
+    person_aliases = _aliases(PersonAlias, "person_id", people)
+    organization_aliases = _aliases(OrganizationAlias, "organization_id", organizations)
+    texts = {}
+    organization_names = ("organization__name_ar", "organization__name_en", "organization__acronym")
+    for conference, person, *names in attendances.values_list(
+        "conference_id", "person_id", "person__name_ar", "person__name_en", "organization_id", *organization_names
+    ).iterator(chunk_size=BATCH):
+        person_ar, person_en, organization, *organization_texts = names
+        texts.setdefault(conference, []).extend(
+            [person_ar, person_en, *person_aliases.get(person, []), *organization_texts,
+             *organization_aliases.get(organization, [])]
+        )
+    for conference, organization, *organization_texts in roles.values_list(
+        "conference_id", "organization_id", *organization_names
+    ).iterator(chunk_size=BATCH):
+        texts.setdefault(conference, []).extend([*organization_texts, *organization_aliases.get(organization, [])])
+    for *conferences, title_ar, title_en in citations.values_list(
+        "conference_id", "attendance__conference_id", "participation__conference_id",
+        "conference_organization__conference_id", "source__title_ar", "source__title_en",
+    ).iterator(chunk_size=BATCH):
+        conference = next((pk for pk in conferences if pk is not None), None)
+        texts.setdefault(conference, []).extend([title_ar, title_en])
+    return texts
+
+
 def conference_entries(ids=None):
+    related = _conference_related(ids)
     rows = _values(
         Conference, ids, "slug", "start_date", "start_precision", "host_country__name_ar", "host_country__name_en",
+        "series__name_ar", "series__name_en",
         *translated("name", "short_name", "city", "theme", "summary", "outcomes"),
     )
     for row in rows:
@@ -137,8 +205,16 @@ def conference_entries(ids=None):
         ]
         yield entry(
             SearchKind.CONFERENCE, row, row["slug"], "name", other_names=per_language(row, "short_name"),
-            details=places, bodies=bodies, date=row["start_date"], date_precision=row["start_precision"],
+            details=places, bodies=bodies, extra=[*per_language(row, "series__name"), *related.get(row["pk"], [])],
+            date=row["start_date"], date_precision=row["start_precision"],
         )
+
+
+def series_entries(ids=None):
+    rows = _values(Series, ids, "slug", "organization__acronym", *translated("name", "organization__name"))
+    for row in rows:
+        details = [joined(name, row["organization__acronym"]) for name in per_language(row, "organization__name")]
+        yield entry(SearchKind.SERIES, row, row["slug"], "name", details=details)
 
 
 def person_entries(ids=None):
@@ -205,6 +281,7 @@ def source_entries(ids=None):
 
 BUILDERS = {
     SearchKind.CONFERENCE: conference_entries,
+    SearchKind.SERIES: series_entries,
     SearchKind.PERSON: person_entries,
     SearchKind.ORGANIZATION: organization_entries,
     SearchKind.COUNTRY: country_entries,
@@ -283,49 +360,98 @@ def reindex(kind, ids):
 
 # --- Keeping it current -------------------------------------------------------------------------
 
-# Not a kind of row: a country's name shows under its conferences, people and organizations.
-COUNTRY_SHOWN_BY = "country-shown-by"
+# Not a kind of row: the rows that show or hold something of a record of this model, which
+# the model's own row (if any) does not cover: a country's name shows under its conferences,
+# people and organizations; a conference's row holds the names of its series, people and
+# organizations and the titles of the reports cited for it; a series' row its organization's name.
+SHOWN_BY = "shown-by"
+
+
+def _citing(sources):
+    """Conferences for which, or for one of whose rows, one of `sources` is cited."""
+    return (
+        Q(citations__source__in=sources) | Q(attendances__citations__source__in=sources)
+        | Q(participations__citations__source__in=sources) | Q(organization_roles__citations__source__in=sources)
+    )
+
+
+SHOWN_BY_MODEL = {
+    Country: lambda pks: {
+        SearchKind.CONFERENCE: Conference.objects.filter(host_country__in=pks),
+        SearchKind.PERSON: Person.objects.filter(country__in=pks),
+        SearchKind.ORGANIZATION: Organization.objects.filter(country__in=pks),
+    },
+    Person: lambda pks: {SearchKind.CONFERENCE: Conference.objects.filter(attendances__person__in=pks)},
+    Organization: lambda pks: {
+        SearchKind.CONFERENCE: Conference.objects.filter(
+            Q(attendances__organization__in=pks) | Q(organization_roles__organization__in=pks)
+        ),
+        SearchKind.SERIES: Series.objects.filter(organization__in=pks),
+    },
+    Series: lambda pks: {SearchKind.CONFERENCE: Conference.objects.filter(series__in=pks)},
+    SourceReport: lambda pks: {SearchKind.CONFERENCE: Conference.objects.filter(_citing(pks))},
+    # A citation of a conference's row: the conference holds the report's title.
+    Attendance: lambda pks: {SearchKind.CONFERENCE: Conference.objects.filter(attendances__in=pks)},
+    Participation: lambda pks: {SearchKind.CONFERENCE: Conference.objects.filter(participations__in=pks)},
+    ConferenceOrganization: lambda pks: {
+        SearchKind.CONFERENCE: Conference.objects.filter(organization_roles__in=pks)
+    },
+}
+SHOWN_BY_LABEL = {model._meta.label: rows for model, rows in SHOWN_BY_MODEL.items()}
+
+
+def _shown_by(model, pk):
+    return (SHOWN_BY, model._meta.label, pk)
 
 
 def _affected(instance):
-    """(kind, id) pairs whose rows show something of `instance`, read from the instance alone."""
+    """The rows that show something of `instance`, read from the instance alone: (kind, id) for
+    a row, (SHOWN_BY, model label, id) for the rows that hold a record's name."""
     if isinstance(instance, Conference):
         return [(SearchKind.CONFERENCE, instance.pk)]
+    if isinstance(instance, Series):
+        return [(SearchKind.SERIES, instance.pk), _shown_by(Series, instance.pk)]
     if isinstance(instance, Person):
-        return [(SearchKind.PERSON, instance.pk)]
-    if isinstance(instance, PersonAlias | Position):
+        return [(SearchKind.PERSON, instance.pk), _shown_by(Person, instance.pk)]
+    if isinstance(instance, PersonAlias):
+        return [(SearchKind.PERSON, instance.person_id), _shown_by(Person, instance.person_id)]
+    if isinstance(instance, Position):
         return [(SearchKind.PERSON, instance.person_id)]
     if isinstance(instance, Organization):
-        return [(SearchKind.ORGANIZATION, instance.pk)]
+        return [(SearchKind.ORGANIZATION, instance.pk), _shown_by(Organization, instance.pk)]
     if isinstance(instance, OrganizationAlias):
-        return [(SearchKind.ORGANIZATION, instance.organization_id)]
+        return [(SearchKind.ORGANIZATION, instance.organization_id), _shown_by(Organization, instance.organization_id)]
+    if isinstance(instance, Attendance | ConferenceOrganization):
+        return [(SearchKind.CONFERENCE, instance.conference_id)]
+    if isinstance(instance, Citation):
+        if instance.conference_id:
+            return [(SearchKind.CONFERENCE, instance.conference_id)]
+        for model, field in ((Attendance, "attendance_id"), (Participation, "participation_id"),
+                             (ConferenceOrganization, "conference_organization_id")):
+            if getattr(instance, field):
+                return [_shown_by(model, getattr(instance, field))]
+        return []
     if isinstance(instance, Topic):
         return [(SearchKind.TOPIC, instance.pk)]
     if isinstance(instance, SourceReport):
-        return [(SearchKind.SOURCE, instance.pk)]
+        return [(SearchKind.SOURCE, instance.pk), _shown_by(SourceReport, instance.pk)]
     if isinstance(instance, Country):
-        return [(SearchKind.COUNTRY, instance.pk), (COUNTRY_SHOWN_BY, instance.pk)]
+        return [(SearchKind.COUNTRY, instance.pk), _shown_by(Country, instance.pk)]
     return []
 
 
 def _reindex_changed(items):
     """After a commit: rewrite the rows of every record noted during the transaction (a record
-    that no longer exists loses its row)."""
-    ids = {}
-    for kind, pk in items:
-        if kind == COUNTRY_SHOWN_BY:
-            country = Country.objects.filter(pk=pk)
-            ids.setdefault(SearchKind.CONFERENCE, set()).update(
-                Conference.objects.filter(host_country__in=country).values_list("pk", flat=True)
-            )
-            ids.setdefault(SearchKind.PERSON, set()).update(
-                Person.objects.filter(country__in=country).values_list("pk", flat=True)
-            )
-            ids.setdefault(SearchKind.ORGANIZATION, set()).update(
-                Organization.objects.filter(country__in=country).values_list("pk", flat=True)
-            )
+    that no longer exists loses its row), and the rows that hold the names of those noted as shown."""
+    ids, shown = {}, {}
+    for item in items:
+        if item[0] == SHOWN_BY:
+            shown.setdefault(item[1], set()).add(item[2])
         else:
-            ids.setdefault(kind, set()).add(pk)
+            ids.setdefault(item[0], set()).add(item[1])
+    for label, pks in shown.items():
+        for kind, queryset in SHOWN_BY_LABEL[label](pks).items():
+            ids.setdefault(kind, set()).update(queryset.values_list("pk", flat=True))
     for kind, pks in ids.items():
         reindex(kind, pks)
 
@@ -343,7 +469,10 @@ def bulk_write_finished(sender, **kwargs):
     rebuild()
 
 
-SENDERS = (Conference, Person, Organization, Topic, SourceReport, Country, PersonAlias, OrganizationAlias, Position)
+SENDERS = (
+    Conference, Series, Person, Organization, Topic, SourceReport, Country, PersonAlias, OrganizationAlias, Position,
+    Attendance, ConferenceOrganization, Citation,
+)
 
 
 def connect_signals():

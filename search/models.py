@@ -15,6 +15,7 @@ class SearchKind(models.TextChoices):
     """What a search result is, in the order the results page shows the kinds."""
 
     CONFERENCE = "conference", _("conference")
+    SERIES = "series", _("series")
     PERSON = "person", _("person")
     ORGANIZATION = "organization", _("organization")
     COUNTRY = "country", _("country")
@@ -23,7 +24,8 @@ class SearchKind(models.TextChoices):
 
 
 class SearchEntry(models.Model):
-    """One record as the public search sees it.
+    """One record as the public search sees it: a conference, series, person, organization, country,
+    topic or source report.
 
     Derived data, never edited: `rebuild_search_index` (also run by load_seeds and
     generate_synthetic) writes every row, and signals rewrite a record's row when it, its
@@ -32,7 +34,9 @@ class SearchEntry(models.Model):
     `names` and `text` hold search keys (core.arabic.search_key), each part between
     "| " and " |" so that a phrase never runs from one part into the next: `names` the
     record's names in both languages (titles, short names, acronym, alternative names),
-    `text` those and everything else searched (place, description, summary, slug).
+    `text` those and everything else searched (place, description, summary, slug; for a
+    conference also the names of its series, people and organizations, and the titles of the
+    reports cited for it).
 
     On PostgreSQL the table also has a `document` column that the model does not declare:
     a tsvector the database generates from the display text for full-text search; and GIN

@@ -42,6 +42,8 @@ MAX_QUERY_LENGTH = 200
 MAX_KEYS = 8
 # Keys shorter than this match only at the start of a word: «un» finds "United", not "fund".
 SHORT_KEY = 3
+# The bonus of a record whose name (or one of its names) is the whole query.
+NAME_POINTS = 8.0
 # difflib's ratio a word of the index must reach to be suggested for a query word.
 SUGGESTION_CUTOFF = 0.7
 
@@ -63,19 +65,15 @@ def clean(raw):
 class Query:
     text: str  # cleaned, as typed
     keys: tuple  # what is matched: normalised words and "phrases"
+    name: str = ""  # the whole query as a name's search key, its words unstemmed
 
     @classmethod
     def parse(cls, raw):
         text = clean(raw)
-        return cls(text=text, keys=tuple(query_keys(text)[:MAX_KEYS]))
+        return cls(text=text, keys=tuple(query_keys(text)[:MAX_KEYS]), name=" ".join(search_words(text)))
 
     def __bool__(self):
         return bool(self.keys)
-
-    @property
-    def key(self):
-        """All the keys as one string, as a whole name would read."""
-        return " ".join(self.keys)
 
     @property
     def words(self):
@@ -125,27 +123,33 @@ class SearchEntryQuerySet(models.QuerySet):
         return self.filter(_all_contain("text", query.keys))
 
     def ranked(self, query, language):
-        """Best first: the whole query as a name, then every key in the names, then at the
-        start of a name's words; then (PostgreSQL) full-text rank; then newest, then by title."""
+        """Best first: the whole query is a name, then every key in the names, then at the
+        start of a name's words; then (PostgreSQL) full-text rank; then newest, then by title.
+
+        `tier` is the names' part alone (0 to 14), the same on every database: the results page
+        orders the kinds by it (search.display). `score` adds the full-text rank to it.
+        """
 
         def bonus(condition, points):
             return Case(When(condition, then=Value(points)), default=Value(0.0), output_field=models.FloatField())
 
-        score = (
-            bonus(Q(names__contains=f"| {query.key} |"), 8.0)
+        tier = (
+            bonus(Q(names__contains=f"| {query.name} |"), NAME_POINTS)
             + bonus(_all_contain("names", query.keys), 4.0)
             + bonus(_all_contain("names", query.keys, at_word_start=True), 2.0)
         )
+        queryset = self.annotate(tier=tier)
+        score = F("tier")
         if _vendor(self) == "postgresql":
             score = score + SearchRank(_document(self.model), _ts_query(query))
-        return self.annotate(score=score)
+        return queryset.annotate(score=score)
 
     @staticmethod
     def ordering(language):
         return [F("score").desc(), F("date").desc(nulls_last=True), F(f"title_{language}").asc(), F("pk").asc()]
 
     def best_of_each_kind(self, query, language, size, by_stem=False):
-        """(pk, kind, kind's total) of the `size` best matches of each kind, best first, in one query.
+        """(pk, kind, kind's total, tier) of the `size` best matches of each kind, best first, in one query.
 
         Only these narrow columns go through the ranking; the rows themselves are read after,
         by primary key, for the few that are shown. The window's rows are filtered in a plain
@@ -160,7 +164,7 @@ class SearchEntryQuerySet(models.QuerySet):
                 kind_total=Window(Count("pk"), partition_by=[F("kind")]),
             )
             .order_by()
-            .values_list("pk", "kind", "kind_total", "place")
+            .values_list("pk", "kind", "kind_total", "tier", "place")
         )
         try:
             sql, params = ranked.query.sql_with_params()
@@ -170,7 +174,7 @@ class SearchEntryQuerySet(models.QuerySet):
             cursor.execute(
                 f'SELECT * FROM ({sql}) AS "ranked" WHERE "place" <= %s ORDER BY "kind", "place"', [*params, size]
             )
-            return [(pk, kind, total) for pk, kind, total, _place in cursor.fetchall()]
+            return [(pk, kind, total, tier) for pk, kind, total, tier, _place in cursor.fetchall()]
 
     def kind_counts(self, query, by_stem=False):
         """{kind: number of matches}, in one query."""

@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 from django.utils import translation
 
-from conferences.models import Conference, SourceReport, Topic
+from conferences.models import Conference, Series, SourceReport, Topic
 from core.arabic import query_keys, search_key
 from core.changes import bulk_write
 from organizations.models import Organization
@@ -35,6 +35,7 @@ pytestmark = pytest.mark.django_db
 
 KIND_VIEWS = {
     "conference": "conferences:detail",
+    "series": "series:detail",
     "person": "people:detail",
     "organization": "organizations:detail",
     "country": "countries:detail",
@@ -126,7 +127,7 @@ def build_world():
                 rank_ar="السيد", rank_en="Mr", country=morocco)
 
     terrorism = make.topic("terrorism", "الإرهاب", "Terrorism")
-    cissa_series = make.series("cissa-conferences", name_ar="مؤتمرات سيسا", name_en="CISSA conferences",
+    cissa_series = make.series("cissa-conferences", name_ar="دورات سيسا", name_en="CISSA conferences",
                                organization=cissa)
     benghazi = {"host_country": libya, "city_ar": "بنغازي", "city_en": "Benghazi"}
     cissa_20 = make.conference(
@@ -298,6 +299,17 @@ SPELLINGS = [
     ("direction generale de la surete", "organization", {"dgsn"}),
     ("Turkiye", "country", {"tr"}),
     ("Benghazi", "conference", {"cissa-20-benghazi-2025", "benghazi-chiefs-of-staff-2026"}),
+    # A conference holds the names of its people and organizations, as they and their alternative
+    # names are written, folded alike: al-Ayeb chaired CISSA 20 for the Libyan Intelligence Service.
+    ("العايب", "conference", {"cissa-20-benghazi-2025"}),
+    ("Al-Aib", "conference", {"cissa-20-benghazi-2025"}),
+    ("جهاز المخابرات الليبيه", "conference", {"cissa-20-benghazi-2025"}),
+    ("لجنه اجهزه الامن والمخابرات الافريقيه", "conference", {"cissa-20-benghazi-2025"}),
+    ("دورات سيسا", "conference", {"cissa-20-benghazi-2025", "cissa-21"}),  # its series
+    # Series, by their names and their organization's.
+    ("دورات سيسا", "series", {"cissa-conferences"}),
+    ("CISSA conferences", "series", {"cissa-conferences"}),
+    ("Committee of Intelligence and Security Services", "series", {"cissa-conferences"}),
 ]
 
 
@@ -401,8 +413,9 @@ def test_query_keys_stem_plurals_and_keep_phrases():
 
 def test_results_are_grouped_by_kind_with_counts(client, world_indexed_by_rebuild):
     document = search(client, "Haftar")
+    # The people named Haftar first; the others in the usual order (a source's title is no name).
     assert [text(heading) for heading in document.xpath("//h2")] == [
-        "Conferences (1)", "People (2)", "Organizations (2)", "Sources (4)"
+        "People (2)", "Conferences (1)", "Organizations (2)", "Sources (4)"
     ]
     assert "9 results for “Haftar”" in status(document)
     tabs = [href for href in document.xpath("//a/@href") if "kind=" in href]
@@ -422,6 +435,93 @@ def test_the_record_named_by_the_query_comes_first(client, world_indexed_by_rebu
                      if view == "organizations:detail"]
     assert "african-union" in organizations  # matched too, and would come first by its title alone
     assert organizations[0] == first, query
+
+
+def test_an_exact_name_comes_first_even_as_a_plural(client, world_indexed_by_rebuild,
+                                                    django_capture_on_commit_callbacks):
+    """«Comoros» is the whole name of one organization and a word of another's, which sorts first
+    by its title. The query's key for matching loses its s («comoro»); the whole name keeps it.
+    Indexed by the signals after the commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        make.organization("comoros-armed-forces", name_ar="الجيش الوطني للتنمية", name_en="Armed Forces of Comoros")
+        make.organization("comoros", name_ar="جزر القمر", name_en="Comoros")
+    document = search(client, "Comoros", kind="organization")
+    assert [kwargs["slug"] for _view, _href, kwargs in result_links(document)] == ["comoros", "comoros-armed-forces"]
+
+
+def first_results(document, count):
+    """The addresses of the first `count` results, in the page's order."""
+    return [href for _view, href, _kwargs in result_links(document)][:count]
+
+
+@pytest.mark.parametrize(
+    ("query", "language", "heading", "first"),
+    [
+        # Libya's name: its country page leads, before the conferences, people and organizations in Libya.
+        ("Libya", "en", "Countries (1)", "/en/countries/ly/"),
+        ("ليبيا", "ar", None, "/ar/countries/ly/"),
+        # A person's name: the person, before the conferences and reports that name him.
+        ("Khalifa Haftar", "en", "People (1)", "/en/people/khalifa-haftar/"),
+        # An organization's name: the organization, before the conference named after it.
+        ("Marrakech Platform", "en", "Organizations (1)", "/en/organizations/marrakech-platform/"),
+        # A series' name: the series, before its conferences (CISSA 20, CISSA 21).
+        ("CISSA conferences", "en", "Series (1)", "/en/series/cissa-conferences/"),
+    ],
+)
+def test_the_kind_the_query_names_comes_first(client, world_indexed_by_rebuild, query, language, heading, first):
+    document = search(client, query, language)
+    if heading:
+        assert text(document.xpath("//h2")[0]) == heading
+    assert first_results(document, 1) == [first]
+    assert len(result_links(document)) > 1  # other records match too, after it
+
+
+def test_a_person_leads_to_the_conferences_they_attended(client, world_indexed_by_rebuild):
+    """al-Ayeb chaired CISSA 20: searched by an alternative name, he comes first, then the conference."""
+    for query in ("Al-Aib", "العايب"):
+        document = search(client, query)
+        assert first_results(document, 2) == ["/en/people/hussein-al-ayeb/", "/en/conferences/cissa-20-benghazi-2025/"]
+        assert [text(heading) for heading in document.xpath("//h2")][:2] == ["People (1)", "Conferences (1)"]
+
+
+def test_a_conference_is_found_by_the_reports_cited_for_it(client, world_indexed_by_rebuild,
+                                                          django_capture_on_commit_callbacks):
+    """The report's title says «للمخابرات العسكرية»; the conference's own text says «الاستخبارات».
+    Indexed by the signals after each commit."""
+    libya = Country.objects.get(code="LY")
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = make.conference(
+            "tripoli-meeting", name_ar="مؤتمر قادة الاستخبارات العسكرية", name_en="Military intelligence chiefs",
+            host_country=libya,
+        )
+        report = make.source("tripoli-report", title_ar="طرابلس تحتضن مؤتمرا إقليميا للمخابرات العسكرية",
+                             title_en="Tripoli hosts a regional military-intelligence conference")
+    assert "tripoli-meeting" not in found(client, "المخابرات العسكريه", "conference")
+    with django_capture_on_commit_callbacks(execute=True):
+        make.citation(report, conference=meeting)
+    for query in ("المخابرات العسكريه", "المخابرات العسكرية"):
+        assert found(client, query, "conference") == {"tripoli-meeting"}, query
+    report.title_ar, report.title_en = "اجتماع في طرابلس", "A meeting in Tripoli"
+    with django_capture_on_commit_callbacks(execute=True):
+        report.save()
+    assert found(client, "المخابرات العسكريه", "conference") == set()
+
+
+def test_a_conference_follows_its_people_and_organizations(client, world_indexed_by_rebuild,
+                                                           django_capture_on_commit_callbacks):
+    """A new alternative name of an attendee, or of an organization at a conference, finds the
+    conference; an attendance removed no longer does. Indexed by the signals after each commit."""
+    al_ayeb = Person.objects.get(slug="hussein-al-ayeb")
+    cissa = Organization.objects.get(slug="cissa")
+    with django_capture_on_commit_callbacks(execute=True):
+        make.person_alias(al_ayeb, "Abu Salem")
+    assert found(client, "Abu Salem", "conference") == {"cissa-20-benghazi-2025"}
+    with django_capture_on_commit_callbacks(execute=True):
+        make.organization_alias(cissa, "Comité des services de renseignement", language="fr")
+    assert found(client, "Comité des services", "conference") == {"cissa-20-benghazi-2025"}
+    with django_capture_on_commit_callbacks(execute=True):
+        Conference.objects.get(slug="cissa-20-benghazi-2025").attendances.all().delete()
+    assert found(client, "Abu Salem", "conference") == set()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -694,6 +794,14 @@ def test_every_page_has_the_search_box_in_its_header(client, world_indexed_by_re
     assert label
 
 
+def test_the_refine_form_of_the_results_page_is_named(client, world_indexed_by_rebuild):
+    """Two search forms on a results page, the header's and the page's: a screen reader's list of
+    landmarks tells the page's apart by its name."""
+    [form] = search(client, "Haftar").xpath('//main//form[@role="search"]')
+    assert form.get("aria-label") == "Refine this search"
+    assert form.xpath('.//input[@name="q"]/@value') == ["Haftar"]
+
+
 def test_the_not_found_page_has_the_search_box_too(client):
     action, _label = header_box(parse(get(client, "/en/no-such-page/", status=404)))
     assert action == "/en/search/"
@@ -801,6 +909,7 @@ def test_rebuild_writes_one_entry_per_record(world_indexed_by_rebuild):
     call_command("rebuild_search_index", verbosity=0)
     expected = {
         SearchKind.CONFERENCE: Conference.objects.count(),
+        SearchKind.SERIES: Series.objects.count(),
         SearchKind.PERSON: Person.objects.count(),
         SearchKind.ORGANIZATION: Organization.objects.count(),
         SearchKind.COUNTRY: Country.objects.count(),
