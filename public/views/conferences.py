@@ -104,8 +104,8 @@ class ConferenceListView(PublicViewMixin, ListView):
         "page_meta": PageMeta(
             _("Conferences"),
             _(
-                "Every security and intelligence conference on record, newest first, by country and the part it "
-                "played, year, organization, topic and status, with spreadsheet downloads."
+                "Every security and intelligence conference on record, newest first, by host country, year, "
+                "organization, topic and status, with spreadsheet downloads."
             ),
         )
     }
