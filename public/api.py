@@ -28,7 +28,6 @@ from django.urls import reverse
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import PaginationBase, paginate
-from pydantic import model_validator
 
 from conferences.models import (
     Citation,
@@ -195,7 +194,7 @@ class ConferenceFilters(Schema):
         None,
         description=(
             "The part `country` played: host (the default), participant, announced (announced as taking part) "
-            "or absent (reported absent). Only with `country`."
+            "or absent (reported absent). Without `country` it filters nothing, as on the list page."
         ),
     )
     year: int | None = Field(None, ge=1, le=9999, description="Year the conference started.")
@@ -206,12 +205,6 @@ class ConferenceFilters(Schema):
     organization: str | None = Field(None, max_length=100, pattern=SLUG, description="Slug of an organization.")
     topic: str | None = Field(None, max_length=100, pattern=SLUG, description="Slug of a topic.")
     status: Literal[tuple(ConferenceStatus.values)] | None = Field(None, description="held, announced or planned.")
-
-    @model_validator(mode="after")
-    def role_needs_a_country(self):
-        if self.role and not self.country:
-            raise ValueError("role says which part a country played: give the country too.")
-        return self
 
     def apply(self, queryset):
         return queryset.filtered(**self.model_dump())
