@@ -92,15 +92,19 @@ class ConferenceQuerySet(SluggedQuerySet):
         queryset = queryset.filter(start_date__gte=first)
         return queryset if following is None else queryset.filter(start_date__lt=following)
 
-    def filtered(self, country=None, year=None, month=None, organization=None, topic=None, status=None):
+    def filtered(
+        self, country=None, role=None, year=None, month=None, organization=None, topic=None, status=None
+    ):
         """The conference list's filters, as the list page and the API take them; they combine.
 
-        `country` is an ISO code (either case): the host country. `organization` and `topic`
-        are slugs. A filter left empty does not filter.
+        `country` is an ISO code (either case) and `role` the part it played there (a
+        ParticipationRole): with no role, the host country, as the country page counts hosting.
+        `role` without a country does not filter. `organization` and `topic` are slugs. A filter
+        left empty does not filter.
         """
         queryset = self
         if country:
-            queryset = queryset.filter(host_country__code=country.upper())
+            queryset = queryset.with_country(country.upper(), role or ParticipationRole.HOST)
         if year:
             queryset = queryset.filter(start_date__year=year)
         if month:
@@ -112,6 +116,15 @@ class ConferenceQuerySet(SluggedQuerySet):
         if status:
             queryset = queryset.filter(status=status)
         return queryset
+
+    def with_country(self, code, role):
+        """The conferences at which the country of ISO code `code` played `role`. Hosting is
+        being the host country or a host among the countries (co-hosting)."""
+        played = Participation.objects.filter(country__code=code, role=role).order_by().values("conference")
+        if role == ParticipationRole.HOST:
+            # One list of conferences rather than an OR, which no index answers.
+            played = played.union(Conference.objects.filter(host_country__code=code).order_by().values("pk"))
+        return self.filter(pk__in=played)
 
     def for_cards(self):
         """Only what a conference's card in a list shows (includes/card_conference.html), with

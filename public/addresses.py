@@ -15,8 +15,8 @@ from django.utils.encoding import iri_to_uri
 
 # Every parameter a public page or the API reads; a country page's pagers are "<role>-page".
 PAGE_PARAMETERS = frozenset({
-    "q", "kind", "page", "page_size", "country", "year", "month", "organization", "topic", "status", "region",
-    "language",
+    "q", "kind", "page", "page_size", "country", "role", "year", "month", "organization", "topic", "status",
+    "region", "language",
 })
 PAGER_SUFFIX = "-page"
 

@@ -4,8 +4,8 @@ Its OpenAPI schema is at /api/v1/openapi.json and its browsable docs at /api/v1/
 (Swagger UI from our own static files: "ninja" is in INSTALLED_APPS).
 
 - Lists answer {"count", "next", "previous", "results"}, with absolute next/previous links,
-  and take the same filters as the pages (conferences: country, year, organization,
-  topic, status).
+  and take the same filters as the pages (conferences: country and the role it played, year,
+  month, organization, topic, status).
 - A record is found by slug (a country by its ISO code); an old slug answers 301 to
   the record's current address, as the pages do.
 - /api/v1/ lists every endpoint's address.
@@ -34,6 +34,7 @@ from conferences.models import (
     Conference,
     ConferenceStatus,
     Participation,
+    ParticipationRole,
     SourceKind,
     SourceReport,
     Topic,
@@ -185,7 +186,17 @@ def conferences():
 class ConferenceFilters(Schema):
     """The conference list's filters, as on the list page. They combine."""
 
-    country: str | None = Field(None, pattern=COUNTRY_CODE, description="Host country, ISO code (ly or LY).")
+    country: str | None = Field(
+        None, pattern=COUNTRY_CODE,
+        description="A country, ISO code (ly or LY): the host country, or the country that played `role`.",
+    )
+    role: Literal[tuple(ParticipationRole.values)] | None = Field(
+        None,
+        description=(
+            "The part `country` played: host (the default), participant, announced (announced as taking part) "
+            "or absent (reported absent). Without `country` it filters nothing, as on the list page."
+        ),
+    )
     year: int | None = Field(None, ge=1, le=9999, description="Year the conference started.")
     month: int | None = Field(
         None, ge=1, le=12,

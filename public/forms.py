@@ -3,18 +3,34 @@
 from functools import partial
 
 from django import forms
+from django.db.models import Q
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from conferences.models import Conference, ConferenceOrganization, ConferenceStatus, Topic
+from conferences.models import (
+    Conference,
+    ConferenceOrganization,
+    ConferenceStatus,
+    Participation,
+    ParticipationRole,
+    Topic,
+)
 from core import state
 from core.dates import MONTH_NAMES
 from organizations.models import Organization
 from participants.models import Country
 
 FILTER_CHOICES_SECONDS = 3600
+
+# The part a country played at a conference, in the words of the countries index's columns.
+ROLE_CHOICES = [
+    (ParticipationRole.HOST, _("Hosted")),
+    (ParticipationRole.PARTICIPANT, _("Took part")),
+    (ParticipationRole.ANNOUNCED, _("Announced")),
+    (ParticipationRole.ABSENT, _("Absent")),
+]
 
 
 def render_options(choices):
@@ -46,7 +62,7 @@ class PlainSelect(forms.Select):
 
 def filter_choices(request):
     """The options of the list's filters, kept for the data's version and language
-    (state.remember): they read whole tables (every host country, organization, year)."""
+    (state.remember): they read whole tables (every country at a conference, organization, year)."""
     return state.remember(request, "conference-filter-choices", compute_filter_choices, FILTER_CHOICES_SECONDS)
 
 
@@ -56,7 +72,9 @@ def compute_filter_choices():
     choices = {
         "country": [("", gettext("All countries"))] + [
             (code.lower(), name)
-            for code, name in Country.objects.filter(pk__in=Conference.objects.values("host_country"))
+            for code, name in Country.objects.filter(
+                Q(pk__in=Conference.objects.values("host_country")) | Q(pk__in=Participation.objects.values("country"))
+            )
             .order_by("name")
             .values_list("code", "name")
         ],
@@ -76,7 +94,9 @@ def compute_filter_choices():
 class ConferenceFilterForm(forms.Form):
     """The list's filters. They combine, and live in the query string so a view can be linked."""
 
-    country = forms.ChoiceField(label=_("Host country"), required=False, widget=PlainSelect)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=PlainSelect)
+    # The part the country played; none is hosting, as `?country=` alone has always meant.
+    role = forms.ChoiceField(label=_("Role"), required=False, widget=PlainSelect)
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None, widget=PlainSelect)
     month = forms.TypedChoiceField(label=_("Month"), required=False, coerce=int, empty_value=None, widget=PlainSelect)
     organization = forms.ChoiceField(label=_("Organization"), required=False, widget=PlainSelect)
@@ -90,7 +110,17 @@ class ConferenceFilterForm(forms.Form):
             self.fields[name].choices = partial(list, choices)
             self.fields[name].widget.options_html = options_html
         self.fields["status"].choices = [("", _("Any status")), *ConferenceStatus.choices]
+        # No role is hosting; "host" is taken too, as the API takes it, but not offered twice.
+        self.fields["role"].choices = [("", _("Hosted")), *ROLE_CHOICES]
+        self.fields["role"].widget.options_html = render_options([("", _("Hosted")), *ROLE_CHOICES[1:]])
         self.fields["month"].choices = [("", _("All months")), *((str(n), name) for n, name in MONTH_NAMES.items())]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("country") or cleaned_data.get("role") == ParticipationRole.HOST:
+            # A role says which part the country played: with none chosen it says nothing.
+            cleaned_data["role"] = ""
+        return cleaned_data
 
     def filter(self, queryset):
         """Apply every filter that holds a valid value; an invalid one is reported on the form."""
@@ -99,4 +129,4 @@ class ConferenceFilterForm(forms.Form):
 
     @property
     def is_filtered(self):
-        return any(self.data.get(name) for name in self.fields)
+        return any(self.data.get(name) for name in self.fields if name != "role")

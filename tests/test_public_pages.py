@@ -556,13 +556,13 @@ def test_countries_index_counts_by_region(client):
     assert regions[0] == "North Africa"
     assert "Sahel" in regions and "Europe" in regions
 
-    def counts(code):  # hosted, took part, absent
+    def counts(code):  # hosted, took part, announced, absent
         return [text(cell) for cell in document.xpath(f'//tr[th/a[@href="/en/countries/{code}/"]]/td')]
 
-    assert counts("ly") == ["4", "0", "0"]
-    assert counts("eg") == ["0", "1", "1"]
-    assert counts("ml") == ["0", "0", "0"]  # announced only: neither taking part nor absent
-    assert counts("it") == ["0", "1", "0"]
+    assert counts("ly") == ["4", "0", "0", "0"]
+    assert counts("eg") == ["0", "1", "0", "1"]
+    assert counts("ml") == ["0", "0", "1", "0"]  # announced only: neither taking part nor absent
+    assert counts("it") == ["0", "1", "0", "0"]
 
 
 def test_country_page_of_egypt(client):

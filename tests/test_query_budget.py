@@ -156,7 +156,8 @@ def sequential_scans(plan, found):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans are PostgreSQL's")
 @pytest.mark.parametrize(
     "page",
-    ["/en/conferences/", "/en/conferences/?country={country}&status=held", "/en/countries/{country}/",
+    ["/en/conferences/", "/en/conferences/?country={country}&status=held",
+     "/en/conferences/?country={country}&role=participant", "/en/countries/{country}/",
      "/en/conferences/{conference}/", "/en/search/?q={person}", "/en/conferences/?year={year}&month={month}",
      "/en/series/", "/en/series/{series}/"],
 )
