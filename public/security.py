@@ -16,6 +16,8 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
+from public.api_http import is_api
+
 
 @cache
 def permissions_policy():
@@ -77,7 +79,7 @@ class AxesHandler(AxesDatabaseHandler):
 def refusal(request, message, status):
     """The answer to an address refused before any view: JSON under /api/, as the API's other
     errors ({"detail": …}), plain text elsewhere."""
-    if request.path_info.startswith("/api/"):
+    if is_api(request):
         return JsonResponse({"detail": message}, status=status)
     return HttpResponse(message, content_type="text/plain; charset=utf-8", status=status)
 

@@ -9,7 +9,10 @@
 
 import importlib.util
 import json
+import logging
+from contextlib import contextmanager
 from functools import cache
+from io import StringIO
 from pathlib import Path
 
 from django.test import Client
@@ -228,3 +231,55 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# --- Timelines ---------------------------------------------------------------------------------
+
+def timeline(document):
+    """The timeline of a page: {year: [entry]} and the undated entries.
+
+    An entry is a dict: `classes` (a set), `href`, and `text` (what it says).
+    """
+    sections = document.xpath('//section[@class="timeline"]')
+    assert len(sections) == 1
+    years = {
+        int(section.get("aria-labelledby").removeprefix("timeline-")): entries(section)
+        for section in sections[0].xpath('.//section[@class="tl-year"]')
+    }
+    undated = sections[0].xpath('.//section[@class="tl-undated"]')
+    return years, entries(undated[0]) if undated else []
+
+
+def entries(section):
+    """The entries of a year (its bars, then its "+N more" links) or of the undated list; not the month row."""
+    found = []
+    for item in section.xpath('.//li[not(ancestor::ol[@class="tl-scale"])]'):
+        href = item.xpath(".//a/@href")
+        found.append({"classes": set(item.get("class", "").split()), "href": href[0] if href else None,
+                      "text": text(item)})
+    return found
+
+
+def entry(years, year, href):
+    matches = [item for item in years.get(year, []) if item["href"] == href]
+    assert len(matches) == 1, (year, href, years.get(year))
+    return matches[0]
+
+
+# --- The JSON log ------------------------------------------------------------------------------
+
+LOGGERS = ("portal.request", "django", "django.request", "axes")
+
+
+@contextmanager
+def capture_log():
+    """Yields a function that returns the JSON lines written so far, parsed."""
+    stream = StringIO()
+    handlers = {handler for name in LOGGERS for handler in logging.getLogger(name).handlers}
+    assert handlers, "settings.LOGGING configures no handler"
+    previous = {handler: handler.setStream(stream) for handler in handlers}
+    try:
+        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    finally:
+        for handler, old in previous.items():
+            handler.setStream(old)

@@ -1,34 +1,18 @@
 """Logging: one JSON line per request, carrying the request id the response's header shows.
 
-capture_log() points the console handler that settings.LOGGING configures at a buffer, so
+capture_log() (tests/helpers.py) points the console handler that settings.LOGGING configures at a buffer, so
 the tests read exactly what a deployment writes to standard error.
 """
 
 import json
-import logging
-from contextlib import contextmanager
-from io import StringIO
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-LOGGERS = ("portal.request", "django", "django.request", "axes")
+from tests.helpers import capture_log
+
 PASSWORD = "Sahara-Atlas-2025!"
-
-
-@contextmanager
-def capture_log():
-    """Yields a function that returns the JSON lines written so far, parsed."""
-    stream = StringIO()
-    handlers = {handler for name in LOGGERS for handler in logging.getLogger(name).handlers}
-    assert handlers, "settings.LOGGING configures no handler"
-    previous = {handler: handler.setStream(stream) for handler in handlers}
-    try:
-        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    finally:
-        for handler, old in previous.items():
-            handler.setStream(old)
 
 
 def raw_log(lines):

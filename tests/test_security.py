@@ -4,12 +4,9 @@ The production checks run `manage.py` in a subprocess with the environment a dep
 sets; the rest use the test client as a visitor or an editor would.
 """
 
-import json
-import logging
 import os
 import subprocess
 import sys
-from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
 
@@ -20,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories as make
-from tests.helpers import parse, text
+from tests.helpers import capture_log, parse, text
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "k3y-" + "Zq8rVt2mW9xLp4sN7bYd1cFh6jKg0aEu5iOw3eRy" + "TnMv8QpXz"  # 53 characters, 40+ distinct
@@ -28,31 +25,12 @@ PUBLIC_HOST = "conferences.example.org"
 PASSWORD = "Sahara-Atlas-2025!"
 WRONG = "not-the-password-1"
 SLUG = "summit-2025"
-LOGGERS = ("portal.request", "django", "django.request", "axes")
 # Debian's chromium, headless, with nothing of its own going out to the network.
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-
-
-@contextmanager
-def capture_log():
-    """The JSON lines the console handler of settings.LOGGING writes, parsed (a function to call).
-
-    A local copy of the one in tests/test_logging.py: test modules share helpers only through
-    tests/helpers.py and tests/factories.py.
-    """
-    stream = StringIO()
-    handlers = {handler for name in LOGGERS for handler in logging.getLogger(name).handlers}
-    assert handlers, "settings.LOGGING configures no handler"
-    previous = {handler: handler.setStream(stream) for handler in handlers}
-    try:
-        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    finally:
-        for handler, old in previous.items():
-            handler.setStream(old)
 
 
 def manage(*args, **env):

@@ -10,7 +10,20 @@ from lxml import etree
 
 from conferences.models import Conference
 from tests import factories as make
-from tests.helpers import LANGUAGES, get, links, page, page_text, parse, record_page, record_url, text, url
+from tests.helpers import (
+    LANGUAGES,
+    entry,
+    get,
+    links,
+    page,
+    page_text,
+    parse,
+    record_page,
+    record_url,
+    text,
+    timeline,
+    url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,34 +86,6 @@ def series_items(document):
 def editions(document):
     """The addresses of the conferences in the editions list, in its order."""
     return document.xpath('//section[@id="editions"]//article[@class="card"]/h3/a/@href')
-
-
-def timeline(document):
-    """The timeline of a page: {year: [entry]} and the undated entries; an entry is a dict of its
-    `classes`, `href` and `text`. (As tests/test_timeline.py reads it.)"""
-    sections = document.xpath('//section[@class="timeline"]')
-    assert len(sections) == 1
-    years = {
-        int(section.get("aria-labelledby").removeprefix("timeline-")): entries(section)
-        for section in sections[0].xpath('.//section[@class="tl-year"]')
-    }
-    undated = sections[0].xpath('.//section[@class="tl-undated"]')
-    return years, entries(undated[0]) if undated else []
-
-
-def entries(section):
-    found = []
-    for item in section.xpath('.//li[not(ancestor::ol[@class="tl-scale"])]'):
-        href = item.xpath(".//a/@href")
-        found.append({"classes": set(item.get("class", "").split()), "href": href[0] if href else None,
-                      "text": text(item)})
-    return found
-
-
-def entry(years, year, href):
-    matches = [item for item in years.get(year, []) if item["href"] == href]
-    assert len(matches) == 1, (year, href, years.get(year))
-    return matches[0]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -14,7 +14,7 @@ import pytest
 from django.contrib.staticfiles import finders
 
 from tests import factories as make
-from tests.helpers import get, page, page_text, parse, text, url
+from tests.helpers import entry, get, page, page_text, parse, text, timeline, url
 
 pytestmark = pytest.mark.django_db
 
@@ -43,37 +43,6 @@ def calendar():
     dated("tripoli-2024", D(2024, 12, 21), "day", D(2024, 12, 22), "day", host_country=libya)
     dated("rabat-2024", D(2024, 8, 12), "day", D(2024, 8, 13), "day", host_country=morocco)
     dated("cissa-21", status="planned")
-
-
-def timeline(document):
-    """The timeline of a page: {year: [entry]} and the undated entries.
-
-    An entry is a dict: `classes` (a set), `href`, and `text` (what it says).
-    """
-    sections = document.xpath('//section[@class="timeline"]')
-    assert len(sections) == 1
-    years = {
-        int(section.get("aria-labelledby").removeprefix("timeline-")): entries(section)
-        for section in sections[0].xpath('.//section[@class="tl-year"]')
-    }
-    undated = sections[0].xpath('.//section[@class="tl-undated"]')
-    return years, entries(undated[0]) if undated else []
-
-
-def entries(section):
-    """The entries of a year (its bars, then its "+N more" links) or of the undated list; not the month row."""
-    found = []
-    for item in section.xpath('.//li[not(ancestor::ol[@class="tl-scale"])]'):
-        href = item.xpath(".//a/@href")
-        found.append({"classes": set(item.get("class", "").split()), "href": href[0] if href else None,
-                      "text": text(item)})
-    return found
-
-
-def entry(years, year, href):
-    matches = [item for item in years.get(year, []) if item["href"] == href]
-    assert len(matches) == 1, (year, href, years.get(year))
-    return matches[0]
 
 
 def home(client, language="en"):
