@@ -7,7 +7,8 @@
   miss (a read gives its default, a write does nothing) instead of raising, and the pages are
   rendered uncached. The outage is logged once; for RETRY_SECONDS after a failure Redis is not
   asked at all (no connect timeout on every request), then it is tried again, and its return is
-  logged too.
+  logged too. Cached pages that an edit during the outage could not drop are dropped then, all
+  of them (public/page_cache.py).
 """
 
 import functools
@@ -39,6 +40,7 @@ def _tolerant(default):
             if self.down_until:
                 self.down_until = 0.0
                 logger.warning("The cache is reachable again; pages are cached again.")
+                self.recovered()
             return result
 
         return wrapper
@@ -91,6 +93,15 @@ class TolerantRedisCacheClient(RedisCacheClient):
     delete = _tolerant(_false)(RedisCacheClient.delete)
     delete_many = _tolerant(_none)(RedisCacheClient.delete_many)
     clear = _tolerant(_false)(RedisCacheClient.clear)
+
+    @staticmethod
+    def recovered():
+        # An edit made during the outage could not drop the pages that show it: drop them all.
+        from core.tags import ALL
+
+        from .page_cache import invalidate
+
+        invalidate({ALL})
 
     def ping(self):
         """Whether Redis answers now, asked even during a back-off."""
