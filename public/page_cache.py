@@ -1,6 +1,6 @@
 """Cached answers that an edit drops by tag (core.tags), kept in Django's cache framework.
 
-Each tag has a token in the cache (`tag:conference-12`), a random string that invalidating the
+Each tag has a token in the cache (`tag:conference-12`), a random number that invalidating the
 tag replaces. An answer is stored with the tokens of its tags as they were when it was stored,
 and a hit counts only while every one of them is unchanged: dropping a tag costs one write
 whatever the number of answers that carry it, and an evicted token makes its answers misses,
@@ -29,7 +29,8 @@ def _cache():
 
 
 def _token():
-    return secrets.token_hex(8)
+    # A number, which Django's Redis backend keeps as it is rather than pickled: cheap to read back.
+    return secrets.randbits(62)
 
 
 def _token_key(tag):
@@ -41,14 +42,22 @@ def clock():
     return _cache().get(CLOCK)
 
 
+def _current(page_cache, keys):
+    """The tokens now in the cache under `keys`, in order (None where missing)."""
+    if hasattr(page_cache, "get_numbers"):  # public.cache.RedisCache: one MGET, nothing unpickled
+        return page_cache.get_numbers(keys)
+    found = page_cache.get_many(keys)
+    return [found.get(key) for key in keys]
+
+
 def get(key):
     """The answer stored under `key`, or None if it is missing or any of its tags was dropped since."""
     page_cache = _cache()
     entry = page_cache.get(key)
     if entry is None:
         return None
-    response, tokens = entry
-    if page_cache.get_many(list(tokens)) != tokens:
+    response, keys, tokens = entry
+    if _current(page_cache, keys) != tokens:
         return None
     return response
 
@@ -58,16 +67,16 @@ def store(key, response, tags, seconds, clock_before):
     page_cache = _cache()
     if page_cache.get(CLOCK) != clock_before:
         return
-    keys = [_token_key(tag) for tag in tags]
-    tokens = page_cache.get_many(keys)
-    missing = [key for key in keys if key not in tokens]
-    if missing:
-        for token_key in missing:
-            page_cache.add(token_key, _token(), None)
-        tokens.update(page_cache.get_many(missing))
-        if len(tokens) != len(keys):  # the cache took nothing (unreachable)
+    keys = [_token_key(tag) for tag in sorted(tags)]
+    tokens = _current(page_cache, keys)
+    if None in tokens:
+        for token_key, token in zip(keys, tokens, strict=True):
+            if token is None:
+                page_cache.add(token_key, _token(), None)
+        tokens = _current(page_cache, keys)
+        if None in tokens:  # the cache took nothing (unreachable)
             return
-    page_cache.set(key, (response, tokens), seconds)
+    page_cache.set(key, (response, keys, tokens), seconds)
 
 
 def invalidate(tags):
