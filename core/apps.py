@@ -18,7 +18,8 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import state, tags
+        from .models import TrackedModel
 
         state.connect_signals()
-        tags.connect_signals()
+        tags.connect_signals(TrackedModel)
         post_delete.connect(forget_slugs, dispatch_uid="core.forget_slugs")

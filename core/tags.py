@@ -102,10 +102,11 @@ def _changed_tags(instance):
     return tags
 
 
-def _is_tracked(instance):
-    from .models import TrackedModel
+_tracked = ()
 
-    return isinstance(instance, TrackedModel)
+
+def _is_tracked(instance):
+    return isinstance(instance, _tracked)
 
 
 def _send(tags):
@@ -158,7 +159,10 @@ def _bulk_write_finished(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     _send({ALL})
 
 
-def connect_signals():
+def connect_signals(tracked_model):
+    """Tags are sent for changes to records of `tracked_model` (core.models.TrackedModel)."""
+    global _tracked
+    _tracked = tracked_model
     pre_save.connect(_before_save, dispatch_uid="core.tags.before_save")
     post_save.connect(_record_changed, dispatch_uid="core.tags.save")
     post_delete.connect(_record_changed, dispatch_uid="core.tags.delete")
