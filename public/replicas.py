@@ -40,7 +40,7 @@ def reads_primary(request):
     return (
         request.method not in READ_METHODS
         or not is_public(request)
-        or settings.SESSION_COOKIE_NAME in request.COOKIES
+        or request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         or wrote_recently(request)
     )
 
