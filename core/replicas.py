@@ -130,7 +130,8 @@ def _mark(alias, fit, seconds, reason=""):
 
 def mark_down(alias, error=None):
     """The replica failed: read the primary instead for PORTAL_REPLICA_RETRY_SECONDS."""
-    with contextlib.suppress(DatabaseError, InterfaceError):
+    # Closing a connection that broke may fail in its own way: it is dropped all the same.
+    with contextlib.suppress(Exception):
         connections[alias].close()
     _mark(alias, False, settings.PORTAL_REPLICA_RETRY_SECONDS, f"unreachable ({type(error).__name__})")
 
