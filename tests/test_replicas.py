@@ -290,3 +290,47 @@ def test_a_lagging_replica_is_left_aside_until_it_catches_up(pair):
     finally:
         pair.sql(pair.primary, f"UPDATE conferences_conference SET name_en = '{OLD_NAME}' WHERE slug = '{SLUG}'")
         pair.caught_up()
+
+
+# --- The page cache ---------------------------------------------------------------------------------
+
+CACHED = """
+    from django.conf import settings
+
+    from conferences.models import Conference
+
+    settings.PORTAL_PAGE_CACHE_SECONDS = 600  # off in the test settings
+    reader = Client()
+    before = visit(reader, PAGE)
+    on_replica("SELECT pg_wal_replay_pause()")
+    try:
+        conference = Conference.objects.get(slug="summit-2025")
+        conference.name_en = "First Meeting of Military Intelligence Chiefs"
+        conference.save()
+        while_paused = visit(reader, PAGE)
+    finally:
+        on_replica("SELECT pg_wal_replay_resume()")
+    replayed = until(lambda: on_replica(
+        "SELECT name_en FROM conferences_conference WHERE slug = 'summit-2025'"
+    ) == "First Meeting of Military Intelligence Chiefs")
+    print(json.dumps({"before": before, "while_paused": while_paused, "replayed": replayed,
+                      "after": visit(reader, PAGE)}))
+"""
+
+
+def test_a_page_read_from_a_lagging_replica_is_not_cached_as_the_new_version(pair):
+    """The site's version, which keys the page cache, comes from the replica with the page's data: a page
+    drawn from a replica that has not replayed an edit yet is stored under the old version, and readers
+    get the new page as soon as the replica has replayed it."""
+    try:
+        seen = run(pair, CACHED, PORTAL_REPLICA_MAX_LAG_SECONDS=3600)
+    finally:
+        pair.resume_replay()
+    try:
+        assert seen["before"]["h1"] == OLD_NAME
+        assert (seen["while_paused"]["h1"], seen["while_paused"]["primary"]) == (OLD_NAME, 0)
+        assert seen["replayed"]
+        assert (seen["after"]["status"], seen["after"]["h1"]) == (200, NEW_NAME)
+    finally:
+        pair.sql(pair.primary, f"UPDATE conferences_conference SET name_en = '{OLD_NAME}' WHERE slug = '{SLUG}'")
+        pair.caught_up()
