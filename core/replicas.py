@@ -164,3 +164,11 @@ def choose():
         if fit(alias):
             return alias
     return DEFAULT_DB_ALIAS
+
+
+def status():
+    """{alias: "ok", "lagging" or "unreachable"} for each replica, as this process finds it now (/readyz)."""
+    found = {}
+    for alias in aliases():
+        found[alias] = "ok" if fit(alias) else _known[alias][2].split(" ")[0]
+    return found

@@ -207,3 +207,11 @@ def test_an_answer_to_a_write_tells_the_browser_to_read_the_primary_for_a_while(
     assert WROTE_COOKIE in login.cookies
     get(Client(), "/en/")  # the very first request makes the site's state row
     assert WROTE_COOKIE not in get(Client(), "/en/").cookies
+
+
+@pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA])
+def test_readyz_reports_the_replica_without_failing_for_it(refusing_alias):
+    with override_settings(PORTAL_REPLICA_ALIASES=[REPLICA], DATABASE_ROUTERS=["core.replicas.ReplicaRouter"]):
+        response = Client().get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "local", "replicas": {REPLICA: "unreachable"}}

@@ -164,13 +164,15 @@ SETUP = """
 READS = """
     client = Client()
     pages = {path: visit(client, path) for path in (PAGE, "/ar/", "/en/conferences/", "/api/v1/conferences/")}
-    print(json.dumps({"pages": pages, "in_recovery": on_replica("SELECT pg_is_in_recovery()")}))
+    print(json.dumps({"pages": pages, "in_recovery": on_replica("SELECT pg_is_in_recovery()"),
+                      "readyz": client.get("/readyz").json()}))
 """
 
 
 def test_readers_pages_are_read_from_the_replica(pair):
     seen = run(pair, READS)
     assert seen["in_recovery"] is True
+    assert seen["readyz"]["replicas"] == {"replica1": "ok"}
     assert seen["pages"][PAGE]["h1"] == OLD_NAME
     for path, page in seen["pages"].items():
         assert page["status"] == 200, path
@@ -242,10 +244,12 @@ DOWN = """
     pair.stop_replica()
     try:
         down = [visit(client, path, replica=False) for path in (PAGE, PAGE, "/ar/", "/api/v1/conferences/")]
+        ready = client.get("/readyz")
+        ready = {**ready.json(), "code": ready.status_code}
     finally:
         pair.start_replica()
     back = until(lambda: visit(client, PAGE)["primary"] == 0)
-    print(json.dumps({"first": first, "down": down, "back": back, "last": visit(client, PAGE)}))
+    print(json.dumps({"first": first, "down": down, "ready": ready, "back": back, "last": visit(client, PAGE)}))
 """
 
 
@@ -256,6 +260,7 @@ def test_with_the_replica_down_pages_are_read_from_the_primary(pair):
         assert page["status"] == 200
         assert page["primary"] > 0
     assert seen["down"][0]["h1"] == OLD_NAME
+    assert (seen["ready"]["code"], seen["ready"]["replicas"]) == (200, {"replica1": "unreachable"})
     assert seen["back"]
     assert (seen["last"]["status"], seen["last"]["h1"], seen["last"]["primary"]) == (200, OLD_NAME, 0)
 
