@@ -114,6 +114,16 @@ def test_a_replica_that_is_down_is_not_tried_again_before_its_time(monkeypatch):
         assert replicas.choose() == REPLICA
 
 
+@override_settings(**{**REPLICA_SETTINGS, "PORTAL_REPLICA_ALIASES": ["replica1", "replica2"]})
+def test_readers_are_spread_over_the_replicas_that_are_fit(monkeypatch):
+    replica = Replica(monkeypatch)
+    replica.answer = lambda alias: {"replica1": 0.0, "replica2": 0.0, "replica3": 30.0}[alias]
+    monkeypatch.setattr(replicas, "lag", replica.answer)
+    assert {replicas.choose() for _ in range(50)} == {"replica1", "replica2"}
+    with override_settings(PORTAL_REPLICA_ALIASES=["replica2", "replica3"]):
+        assert {replicas.choose() for _ in range(20)} == {"replica2"}
+
+
 @override_settings(**REPLICA_SETTINGS)
 def test_without_a_fit_replica_the_primary_is_read(monkeypatch):
     Replica(monkeypatch, lag=99)
