@@ -5,9 +5,14 @@ Here a replica is either imagined (the router's answers, which replica is fit) o
 refuses connections (a request whose replica fails mid-way still gets its page).
 """
 
+import json
+import os
+import subprocess
+import sys
 import time
 
 import pytest
+from django.conf import settings as settings_module
 from django.core import signing
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
@@ -225,3 +230,42 @@ def test_readyz_reports_the_replica_without_failing_for_it(refusing_alias):
         response = Client().get("/readyz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "cache": "local", "replicas": {REPLICA: "unreachable"}}
+
+
+# --- Settings ------------------------------------------------------------------------------------
+
+
+def settings_with(**env):
+    """The replicas' settings as a new process reads them from `env` alone."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORTAL_", "DATABASE_"))}
+    clean.update(env, DJANGO_SETTINGS_MODULE="portal.settings")
+    printed = (
+        "json.dumps([settings.PORTAL_REPLICA_ALIASES, getattr(settings, 'DATABASE_ROUTERS', []), {alias: [db['HOST'],"
+        " db.get('OPTIONS', {}), db.get('TEST', {}).get('MIRROR')] for alias, db in settings.DATABASES.items()}])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import json, django; django.setup(); from django.conf import settings; "
+                               f"print({printed})"],
+        cwd=settings_module.BASE_DIR, env=clean, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.slow
+def test_replica_urls_become_aliases_that_tests_mirror_and_the_router_uses():
+    aliases, routers, databases = settings_with(
+        DATABASE_URL="postgres://portal@primary:5432/portal",
+        DATABASE_REPLICA_URLS="postgres://portal@replica-a:5432/portal, postgres://portal@replica-b:5432/portal",
+        PORTAL_REPLICA_CONNECT_TIMEOUT="3",
+    )
+    assert aliases == ["replica1", "replica2"]
+    assert routers == ["core.replicas.ReplicaRouter"]
+    assert databases["replica1"] == ["replica-a", {"connect_timeout": 3, "options": "-c jit=off"}, "default"]
+    assert databases["replica2"][0] == "replica-b"
+    assert databases["default"][1] == {"options": "-c jit=off"}
+
+
+@pytest.mark.slow
+def test_without_replica_urls_there_is_no_router():
+    assert settings_with() == [[], [], {"default": ["", {}, None]}]
