@@ -22,6 +22,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import invalidation
 from common import (
     ROOT,
     Server,
@@ -193,6 +194,7 @@ def main():
                       f"p99 {result['p99']:6.1f} ms  {ratio:6.0%} of /healthz  errors {result['errors']}", flush=True)
             if mode == "cached":
                 weight = page_weight(server.base)
+                edit_lines, edit_checks = invalidation.report(server.base, env, BENCH_DB, args.seconds, args.runs)
 
     checks = []
     conference = next(r for r in rows if r[0] == "uncached" and r[1] == "conference page")
@@ -210,6 +212,7 @@ def main():
     checks.append(("conference page < 30 KB on a repeat visit", weight["repeat"] < 30_000,
                    f"{weight['repeat'] / 1024:.1f} KB"))
     checks.append(("static files carry far-future cache headers", weight["far_future"], ""))
+    checks += edit_checks
     if figures["generate"] is not None:
         checks.append((f"{args.conferences} conferences generated in < 2 minutes", figures["generate"] < 120,
                        f"{figures['generate']:.1f} s"))
@@ -221,11 +224,11 @@ def main():
     print(f"page weight: first visit {weight['first'] / 1024:.1f} KB, repeat visit {weight['repeat'] / 1024:.1f} KB")
     for label, ok, detail in checks:
         print(f"{'PASS' if ok else 'FAIL'}  {label}  {detail}")
-    write_report(Path(args.output), args, figures, rows, weight, checks)
+    write_report(Path(args.output), args, figures, rows, weight, checks, edit_lines)
     return 0 if all(ok for _, ok, _ in checks) else 1
 
 
-def write_report(path, args, figures, rows, weight, checks):
+def write_report(path, args, figures, rows, weight, checks, sections=()):
     lines = [
         "# Performance",
         "",
@@ -259,6 +262,7 @@ def write_report(path, args, figures, rows, weight, checks):
         f"(page, CSS and fonts), {weight['repeat'] / 1024:.1f} KB on a repeat visit (static files are cached "
         "with far-future headers).",
         "",
+        *sections,
         "## Targets",
         "",
     ]

@@ -17,7 +17,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from . import state
+        from . import state, tags
 
         state.connect_signals()
+        tags.connect_signals()
         post_delete.connect(forget_slugs, dispatch_uid="core.forget_slugs")

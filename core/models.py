@@ -18,6 +18,7 @@ from django.db import IntegrityError, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import tags
 from .addresses import cached_reverse
 from .bilingual import LATIN_LETTER, bilingual_errors, has_arabic, translated_fields
 from .text import strip_control_characters_from
@@ -40,6 +41,12 @@ class TrackedModel(models.Model):
         if self.pk is not None and not self._state.adding:
             self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        tags.loaded(instance)  # for the cache tags of the answer being made (core.tags)
+        return instance
 
     def clean_fields(self, exclude=None):
         # Before the fields are checked, so that a required text of nothing but them is refused.

@@ -19,6 +19,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from . import tags
 from .changes import after_commit, bulk_written, in_bulk_write
 from .models import SiteState, TrackedModel
 
@@ -60,12 +61,17 @@ def current(request=None):
 
 
 def remember(request, name, compute, seconds=3600):
-    """compute(), kept in the cache for this version of the data and this language."""
+    """compute(), kept in the cache for this version of the data and this language. The answer
+    that uses it carries the cache tags of what compute() read (core.tags), hit or miss."""
     key = f"{name}:{current(request).version}:{get_language()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, seconds)
+    entry = cache.get(key)
+    if entry is None:
+        with tags.collecting() as shown:
+            value = compute()
+        entry = (value, shown)
+        cache.set(key, entry, seconds)
+    value, shown = entry
+    tags.add(*shown)
     return value
 
 

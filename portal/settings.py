@@ -253,9 +253,10 @@ JQUERY_UI_URL = "admin-portal/vendor/jquery-ui-tabs-1.13.3.js"
 SIMPLE_HISTORY_REVERT_DISABLED = False
 
 # --- Caching ----------------------------------------------------------------------------
-# Local memory by default; Redis when REDIS_URL is set (shared by every worker process).
-# Cached pages are keyed by the site's version (core/state.py), so an edit invalidates
-# them at once in every process, whichever backend holds them.
+# Local memory by default; Redis when REDIS_URL is set (shared by every worker process and node).
+# An edit drops the cached pages that show what it changed, by tag (core/tags.py,
+# public/page_cache.py). Each process's own memory cannot hear of an edit made in another, so
+# there pages also key on the site's version (core/state.py): any edit drops them all.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -278,6 +279,10 @@ else:
 # Whole public answers, for this many seconds (0 turns the page cache off).
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600"))
 PORTAL_PAGE_CACHE_ALIAS = "default"
+PORTAL_PAGE_CACHE_SHARED = bool(REDIS_URL)
+# The header that names a public answer's cache tags, for an HTTP cache in front that purges by
+# them (Varnish's xkey module reads "xkey"); empty: not sent.
+PORTAL_CACHE_TAG_HEADER = os.environ.get("PORTAL_CACHE_TAG_HEADER", "")
 # While Redis is unreachable, pages are served uncached and Redis is asked again after this many seconds.
 PORTAL_CACHE_RETRY_SECONDS = float(os.environ.get("PORTAL_CACHE_RETRY_SECONDS", "5"))
 

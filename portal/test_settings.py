@@ -18,3 +18,6 @@ WHITENOISE_AUTOREFRESH = True
 # The page cache is off in tests, so one test's cached page can't answer another's;
 # tests/test_page_cache.py turns it on with a clean cache.
 PORTAL_PAGE_CACHE_SECONDS = 0
+# The suite runs in one process, whose memory is then the whole cache: pages key on their tags
+# only, as with Redis.
+PORTAL_PAGE_CACHE_SHARED = True

@@ -30,8 +30,10 @@ from ninja.errors import ValidationError
 from ninja.pagination import PaginationBase, paginate
 
 from conferences.models import (
+    Attendance,
     Citation,
     Conference,
+    ConferenceOrganization,
     ConferenceStatus,
     Participation,
     ParticipationRole,
@@ -39,7 +41,9 @@ from conferences.models import (
     SourceReport,
     Topic,
 )
+from core import tags as cache_tags
 from core.models import Language
+from core.tags import about_tag, list_tag
 from organizations.models import Organization, OrganizationAlias, OrganizationKind, Position
 from participants.models import Country, Person, PersonAlias, Region
 
@@ -87,6 +91,10 @@ def bad_request(request, exc):
     """Bad parameters are the client's mistake: 400, with what was wrong (ninja says 422)."""
     return api.create_response(request, {"detail": exc.errors}, status=400)
 
+
+def listing(*models):
+    """The answer lists records of these kinds: any change to one of them drops it (core.tags)."""
+    cache_tags.add(*(list_tag(model) for model in models))
 
 # --- Pagination --------------------------------------------------------------------
 
@@ -142,6 +150,7 @@ def get_or_redirect(request, queryset, url_name, **lookup):
     """The record, or a 301 to its current address if this was its slug before, or 404."""
     record = queryset.filter(**lookup).first()
     if record is not None:
+        cache_tags.add(about_tag(record))
         return record
     if "slug" in lookup:
         current = queryset.model.objects.that_had(lookup["slug"]).first()
@@ -214,6 +223,7 @@ class ConferenceFilters(Schema):
 @paginate(EvidencedPagination)
 def list_conferences(request, filters: Query[ConferenceFilters]):
     """Conferences, newest first."""
+    listing(Conference, Participation, ConferenceOrganization, Attendance, Topic)
     return filters.apply(conferences().newest_first())
 
 
@@ -241,12 +251,14 @@ CSV_RESPONSE = {
 @api.get("/conferences.csv", response=BAD_REQUEST, tags=["downloads"], openapi_extra=CSV_RESPONSE)
 def conferences_csv(request, filters: Query[ConferenceFilters]):
     """The conference list as CSV, with the list's filters."""
+    listing(Conference, Participation, ConferenceOrganization, Attendance, Topic)
     return exports.conferences_csv(request, filters.apply(Conference.objects.with_host_and_series().newest_first()))
 
 
 @api.get("/participations.csv", response=BAD_REQUEST, tags=["downloads"], openapi_extra=CSV_RESPONSE)
 def participations_csv(request, filters: Query[ConferenceFilters]):
     """Which country took which part in which conference, as CSV, with the conference list's filters."""
+    listing(Conference, Participation, ConferenceOrganization, Attendance, Topic)
     return exports.participations_csv(request, filters.apply(Conference.objects.all()))
 
 
@@ -268,6 +280,7 @@ class CountryFilters(Schema):
 @paginate(PagePagination)
 def list_countries(request, filters: Query[CountryFilters]):
     """Countries, by ISO code."""
+    listing(Country, Conference, Participation)
     queryset = countries()
     if filters.region:
         queryset = queryset.filter(region=filters.region)
@@ -300,6 +313,7 @@ class OrganizationFilters(Schema):
 @paginate(PagePagination)
 def list_organizations(request, filters: Query[OrganizationFilters]):
     """Organizations, by slug."""
+    listing(Organization)
     queryset = organizations()
     if filters.country:
         queryset = queryset.filter(country__code=filters.country.upper())
@@ -347,6 +361,7 @@ class PersonFilters(Schema):
 @paginate(PagePagination)
 def list_people(request, filters: Query[PersonFilters]):
     """People, by slug."""
+    listing(Person, Position)
     queryset = people()
     if filters.country:
         queryset = queryset.filter(country__code=filters.country.upper())
@@ -374,6 +389,7 @@ def topics():
 @paginate(PagePagination)
 def list_topics(request):
     """Topics, by slug, with how many conferences discussed each."""
+    listing(Topic)
     return topics()
 
 
@@ -400,6 +416,7 @@ class SourceFilters(Schema):
 @paginate(PagePagination)
 def list_sources(request, filters: Query[SourceFilters]):
     """Sources, by slug."""
+    listing(SourceReport)
     queryset = sources()
     if filters.language:
         queryset = queryset.filter(language=filters.language)

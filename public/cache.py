@@ -7,7 +7,8 @@
   miss (a read gives its default, a write does nothing) instead of raising, and the pages are
   rendered uncached. The outage is logged once; for RETRY_SECONDS after a failure Redis is not
   asked at all (no connect timeout on every request), then it is tried again, and its return is
-  logged too.
+  logged too. Cached pages that an edit during the outage could not drop are dropped then, all
+  of them (public/page_cache.py).
 """
 
 import functools
@@ -39,6 +40,7 @@ def _tolerant(default):
             if self.down_until:
                 self.down_until = 0.0
                 logger.warning("The cache is reachable again; pages are cached again.")
+                self.recovered()
             return result
 
         return wrapper
@@ -60,6 +62,10 @@ def _default(key, default=None):
 
 def _nothing_found(keys):
     return {}
+
+
+def _none_each(keys):
+    return [None] * len(keys)
 
 
 class TolerantRedisCacheClient(RedisCacheClient):
@@ -92,6 +98,19 @@ class TolerantRedisCacheClient(RedisCacheClient):
     delete_many = _tolerant(_none)(RedisCacheClient.delete_many)
     clear = _tolerant(_false)(RedisCacheClient.clear)
 
+    @_tolerant(_none_each)
+    def get_numbers(self, keys):
+        return [None if value is None else int(value) for value in self.get_client(keys[0]).mget(keys)]
+
+    @staticmethod
+    def recovered():
+        # An edit made during the outage could not drop the pages that show it: drop them all.
+        from core.tags import ALL
+
+        from .page_cache import invalidate
+
+        invalidate({ALL})
+
     def ping(self):
         """Whether Redis answers now, asked even during a back-off."""
         try:
@@ -108,6 +127,16 @@ class RedisCache(DjangoRedisCache):
 
     def ping(self):
         return self._cache.ping()
+
+    def get_numbers(self, keys):
+        """The whole numbers stored under `keys`, in order (None where missing), in one MGET.
+
+        For the page cache's tag tokens (public/page_cache.py), read on every hit: Django's
+        get_many() would validate each key character by character and unpickle each value.
+        """
+        if not keys:
+            return []
+        return self._cache.get_numbers([self.make_key(key) for key in keys])
 
 
 def cache_status():

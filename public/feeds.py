@@ -18,6 +18,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from conferences.models import Conference, Topic
+from core import tags as cache_tags
+from core.tags import list_tag
 from core.text import XMLGenerator
 
 FEED_LENGTH = 50
@@ -60,6 +62,7 @@ class ConferenceFeed(Feed):
         return _("Security Conferences in Africa")
 
     def items(self):
+        cache_tags.add(list_tag(Conference), list_tag(Topic))
         return (
             Conference.objects.with_host_and_series()
             .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("slug")))

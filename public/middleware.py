@@ -1,18 +1,16 @@
 """HTTP caching: Last-Modified for crawlers and link checkers, and a page cache for readers.
 
-Both key on the site's state (core/state.py): a counter and a date that every change to
-the portal's records moves on, read once per request from the database, so an edit shows at
-once in every worker process, whatever the cache backend.
-
 - LastModifiedMiddleware gives public 200 answers to GET and HEAD a Last-Modified header (the
-  later of the last data change and the newest template or code file) and `Cache-Control:
-  no-cache`. Django's ConditionalGetMiddleware, above it, adds the ETag and answers 304.
+  later of the last data change, from the site's state (core/state.py), and the newest template
+  or code file) and `Cache-Control: no-cache`. Django's ConditionalGetMiddleware, above it, adds
+  the ETag and answers 304.
 - PageCacheMiddleware keeps whole public answers (pages under /ar/ and /en/, the API, the
-  sitemap and feeds) in Django's cache framework, keyed by the site version, the page's public
-  address (which holds the language; unknown query parameters left out), and whether the client
-  takes gzip. It sits above both, so it
-  stores an answer with its ETag and Last-Modified, and a hit is answered (200 or 304) without
-  the rest of the stack: no session, locale, URL resolving, view or hashing of the body.
+  sitemap and feeds) in Django's cache, with the cache tags of what each shows (core/tags.py,
+  public/page_cache.py), so that an edit drops the answers that show what it changed and no
+  others. Keyed by the code's release, the page's public address (which holds the language;
+  unknown query parameters left out), and whether the client takes gzip. It sits above both, so
+  it stores an answer with its ETag and Last-Modified, and a hit is answered (200 or 304) without
+  the rest of the stack: no query, session, locale, URL resolving, view or hashing of the body.
   Anyone with a session cookie (an editor) bypasses it both ways, so an editor's page never
   reaches a reader.
 """
@@ -23,12 +21,13 @@ import os
 from functools import cache
 
 from django.conf import settings
-from django.core.cache import caches
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
 from core import state
+from core import tags as cache_tags
+from public import page_cache
 from public.addresses import absolute_url, page_path
 
 SAFE_METHODS = ("GET", "HEAD")
@@ -39,15 +38,29 @@ CODE_DIRECTORIES = (
 CODE_SUFFIXES = (".html", ".txt", ".xml", ".mo", ".py")
 
 
-@cache
-def code_last_change():
-    newest = 0.0
+def code_files():
     for name in CODE_DIRECTORIES:
         for root, _dirs, files in os.walk(settings.BASE_DIR / name):
-            for file_name in files:
+            for file_name in sorted(files):
                 if file_name.endswith(CODE_SUFFIXES):
-                    newest = max(newest, os.stat(os.path.join(root, file_name)).st_mtime)
+                    yield os.path.join(root, file_name)
+
+
+@cache
+def code_last_change():
+    newest = max((os.stat(path).st_mtime for path in code_files()), default=0.0)
     return datetime.datetime.fromtimestamp(newest, tz=datetime.UTC)
+
+
+@cache
+def code_release():
+    """A digest of what a deployment changes: pages cached by another release are not this one's.
+    Of the files' contents, not their dates, so that nodes deployed from the same release share."""
+    digest = hashlib.sha256()
+    for path in sorted(code_files()):
+        with open(path, "rb") as file:
+            digest.update(file.read())
+    return digest.hexdigest()[:12]
 
 
 def last_change(request=None):
@@ -103,8 +116,7 @@ class PageCacheMiddleware:
 
     def cacheable(self, request):
         return (
-            self.seconds() > 0
-            and request.method == "GET"
+            request.method == "GET"
             and request.path_info.startswith(self.CACHED_PREFIXES)
             and is_public(request)
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -112,11 +124,13 @@ class PageCacheMiddleware:
 
     @staticmethod
     def key(request):
-        """What varies the answer: the data's version, compression, and the public address of the
-        page with only the parameters that change it (public/addresses.py)."""
+        """What varies the answer: the code's release, compression, and the public address of the
+        page with only the parameters that change it (public/addresses.py). A cache of each
+        process's own cannot hear of an edit made in another, so it keys on the data's version too."""
         encoding = "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "identity"
         address = hashlib.sha256(absolute_url(request, page_path(request)).encode()).hexdigest()
-        return f"page:{state.current(request).version}:{encoding}:{address}"
+        version = "" if settings.PORTAL_PAGE_CACHE_SHARED else f"{state.current(request).version}:"
+        return f"page:{code_release()}:{version}{encoding}:{address}"
 
     @staticmethod
     def storable(response):
@@ -131,18 +145,26 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self.cacheable(request):
             return self.get_response(request)
-        page_cache = caches[settings.PORTAL_PAGE_CACHE_ALIAS]
-        key = self.key(request)
-        response = page_cache.get(key)
-        if response is not None:
-            # What ConditionalGetMiddleware, below, did for the first reader of this page.
-            return get_conditional_response(
-                request,
-                etag=response.get("ETag"),
-                last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
-                response=response,
-            )
-        response = self.get_response(request)
-        if self.storable(response):
-            page_cache.set(key, response, self.seconds())
+        storing = self.seconds() > 0
+        if storing:
+            key = self.key(request)
+            response = page_cache.get(key)
+            if response is not None:
+                response.headers["X-Cache"] = "hit"
+                # What ConditionalGetMiddleware, below, did for the first reader of this page.
+                return get_conditional_response(
+                    request,
+                    etag=response.get("ETag"),
+                    last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+                    response=response,
+                )
+            clock = page_cache.clock()
+        with cache_tags.collecting() as shown:
+            response = self.get_response(request)
+        if settings.PORTAL_CACHE_TAG_HEADER and self.storable(response):
+            # For a cache in front (Varnish's xkey), which purges by the same tags.
+            response.headers[settings.PORTAL_CACHE_TAG_HEADER] = " ".join(sorted(shown))
+        if storing and self.storable(response):
+            response.headers["X-Cache"] = "miss"
+            page_cache.store(key, response, shown, self.seconds(), clock)
         return response

@@ -16,6 +16,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from conferences.models import Conference, Series, SourceReport, Topic
+from core import tags as cache_tags
+from core.tags import list_tag
 from organizations.models import Organization
 from participants.models import Country, Person
 
@@ -77,6 +79,7 @@ class ListPagesSitemap(PortalSitemap):
     }
 
     def items(self):
+        cache_tags.add(*{list_tag(model) for listed in self.pages.values() for model in listed})
         return list(self.pages)
 
     def location(self, item):
@@ -99,6 +102,7 @@ class RecordSitemap(PortalSitemap):
     fields = ("pk", "slug", "updated_at")
 
     def items(self):
+        cache_tags.add(list_tag(self.model))
         return self.model.objects.only(*self.fields).order_by(*self.ordering)
 
     @property

@@ -24,7 +24,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import SearchEntry, SearchKind, SearchWord
+from core import tags
+
+from .models import INDEX_TAG, SearchEntry, SearchKind, SearchWord
 from .query import DISPLAY_WORD, SHORT_KEY, Query, word_keys
 
 # Searches the empty search page offers, one of each way a name may be spelt (README: seed data).
@@ -201,6 +203,7 @@ def search(query, kind, language, page_number=None):
     (PostgreSQL); if none does either, a near spelling to try.
     """
     results = Results(query=query, kind=kind if kind in SearchKind.values else "")
+    tags.add(INDEX_TAG)
     if not query:
         return results
     entries = SearchEntry.objects.all()

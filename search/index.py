@@ -29,13 +29,14 @@ from conferences.models import (
     SourceReport,
     Topic,
 )
+from core import tags
 from core.arabic import search_words
 from core.changes import after_commit, bulk_written, in_bulk_write
 from core.dates import DatePrecision
 from organizations.models import Organization, OrganizationAlias, Position
 from participants.models import Country, Person, PersonAlias, Region
 
-from .models import SearchEntry, SearchKind, SearchWord
+from .models import INDEX_TAG, SearchEntry, SearchKind, SearchWord
 from .query import vocabulary_words
 
 LANGUAGES = ("ar", "en")
@@ -454,6 +455,8 @@ def _reindex_changed(items):
             ids.setdefault(kind, set()).update(queryset.values_list("pk", flat=True))
     for kind, pks in ids.items():
         reindex(kind, pks)
+    # Last, once the index holds the change: results pages carry this tag (search.display).
+    tags.invalidated.send(sender=None, tags=frozenset({INDEX_TAG}))
 
 
 def record_changed(sender, instance, raw=False, using=DEFAULT_DB_ALIAS, **kwargs):

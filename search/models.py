@@ -23,6 +23,10 @@ class SearchKind(models.TextChoices):
     SOURCE = "source", _("source report")
 
 
+# The cache tag (core.tags) of every answer read from the index: dropped once a change is in it.
+INDEX_TAG = "search-index"
+
+
 class SearchEntry(models.Model):
     """One record as the public search sees it: a conference, series, person, organization, country,
     topic or source report.

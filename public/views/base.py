@@ -20,8 +20,12 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 from django.views.decorators.http import require_safe
+from django.views.generic.list import MultipleObjectMixin
 
 from conferences.models import Conference, Series, SourceReport, Topic
+from core import tags as cache_tags
+from core.models import TrackedModel
+from core.tags import about_tag, list_tag
 from organizations.models import Organization
 from participants.models import Country, Person
 
@@ -36,10 +40,24 @@ class PublicViewMixin:
     """
 
     http_method_names = ["get", "head"]
+    # The kinds of records the page lists or counts: any change to one of them drops the cached
+    # page (core.tags), a new record included. A ListView lists its model.
+    lists = ()
 
     @classmethod
     def as_view(cls, **initkwargs):
         return csrf_exempt(super().as_view(**initkwargs))
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        listed = (*self.lists, self.model) if isinstance(self, MultipleObjectMixin) else self.lists
+        cache_tags.add(*(list_tag(model) for model in listed))
+
+    def get_context_data(self, **kwargs):
+        # The page about a record lists what points to it.
+        if isinstance(getattr(self, "object", None), TrackedModel):
+            cache_tags.add(about_tag(self.object))
+        return super().get_context_data(**kwargs)
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE, param="page"):

@@ -15,8 +15,10 @@ from conferences.models import (
     AttendanceRole,
     Citation,
     Conference,
+    ConferenceOrganization,
     Fact,
     OrganizationRole,
+    Participation,
     ParticipationRole,
     Series,
     SourceReport,
@@ -66,6 +68,8 @@ def home_summary():
 
 class HomeView(PublicViewMixin, TemplateView):
     template_name = "conferences/home.html"
+    # The latest conferences, and the counts of the timeline and of the ways in.
+    lists = (Conference, Participation, ConferenceOrganization)
     latest_count = 10
     # The timeline: the most recent years that have conferences, and a few links a month.
     timeline_years = 3
@@ -98,6 +102,8 @@ class HomeView(PublicViewMixin, TemplateView):
 
 class ConferenceListView(PublicViewMixin, ListView):
     model = Conference
+    # The filters' choices: the countries, organizations and topics of conferences.
+    lists = (Participation, ConferenceOrganization, Country, Organization, Topic)
     paginate_by = PAGE_SIZE
     context_object_name = "conferences"
     extra_context = {
@@ -181,6 +187,8 @@ class ConferenceDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
 
 class SeriesListView(PublicViewMixin, ListView):
     model = Series
+    # The count of editions.
+    lists = (Conference,)
     paginate_by = PAGE_SIZE * 2
     context_object_name = "series_list"
     extra_context = {
@@ -272,6 +280,8 @@ class TopicDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
 
 class SourceListView(PublicViewMixin, ListView):
     model = SourceReport
+    # The count of citations.
+    lists = (Citation,)
     paginate_by = PAGE_SIZE
     context_object_name = "sources"
     extra_context = {

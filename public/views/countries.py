@@ -54,6 +54,8 @@ class CountryListView(PublicViewMixin, ListView):
     """Every country, grouped by region. Countries are a bounded list: no pagination."""
 
     model = Country
+    # The counts of conferences hosted, attended, announced and stayed away from.
+    lists = (Conference, Participation)
     context_object_name = "countries"
     extra_context = {
         "page_meta": PageMeta(

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_safe
 
 from conferences.models import Conference, Participation, ParticipationRole, Series
 from core import state
+from core import tags as cache_tags
+from core.tags import about_tag, list_tag
 from participants.models import Country
 
 from .. import previews
@@ -41,6 +43,7 @@ def by_slug(queryset, slug, view_name):
     """The record of `slug`; a 301 to the image under its new slug if it had this one before."""
     record = queryset.filter(slug=slug).first()
     if record is not None:
+        cache_tags.add(about_tag(record))
         return record
     record = queryset.model.objects.that_had(slug).first()
     if record is None:
@@ -71,6 +74,7 @@ def conference_preview(request, slug):
 def series_preview(request, slug):
     series = by_slug(Series.objects.all(), slug, "series:preview")
     editions = Conference.objects.filter(series=series, host_country__isnull=False)
+    cache_tags.add(list_tag(Participation))  # the hosts of its editions
     hosts = set(editions.values_list("host_country__code", flat=True))
     hosts.update(
         Participation.objects.filter(conference__series=series, role=ParticipationRole.HOST).values_list(
@@ -89,4 +93,5 @@ def country_preview(request, code):
     country = Country.objects.filter(code=code.upper()).first()
     if country is None:
         raise Http404
+    cache_tags.add(about_tag(country))
     return answer(request, previews.for_country(country, get_language()))

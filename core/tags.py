@@ -1,0 +1,166 @@
+"""Surrogate keys ("cache tags"): what an answer shows, so that an edit drops only the answers
+that show the edited record.
+
+- While an answer is made inside `collecting()`, every record loaded from the database adds its
+  tag (`conference-12`, TrackedModel.from_db), and a view adds what it shows without loading it
+  as records: `add(list_tag(Conference))` for a page that lists conferences, `add(*tags_of(...))`
+  for rows read as values.
+- The page about a record (its detail page in HTML or in the API, its preview image) carries
+  `about_tag(record)` too (`about-country-7`): it lists what points to the record.
+- A change to a record, once its transaction commits, sends `invalidated` with the tags of the
+  answers it may change: the record's own; its kind's list tag (`conference-list`); and the about
+  tags of the records it points to, before and after the change (a new participation changes the
+  pages about its conference and its country, not every page that names them). Links of a
+  many-to-many field drop both ends' tags. A bulk write (the seed loader) sends `ALL`, which
+  every answer carries.
+- Receivers (public.page_cache, and a cache in front of the portal through the `xkey` header)
+  drop what carries any of the tags.
+"""
+
+import contextlib
+import contextvars
+import functools
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import Signal
+
+from .changes import after_commit, bulk_written, in_bulk_write
+
+# Carried by every answer: sent when everything may have changed.
+ALL = "all"
+# Sent after a commit, with `tags`: the set of tags whose answers are out of date.
+invalidated = Signal()
+
+_collected = contextvars.ContextVar("cache_tags", default=None)
+
+
+def tag(model, pk):
+    return f"{model._meta.concrete_model._meta.model_name}-{pk}"
+
+
+def about_tag(record):
+    """Carried by the page about `record`: dropped when a record that points to it changes."""
+    return f"about-{tag(type(record), record.pk)}"
+
+
+def list_tag(model):
+    """Carried by answers that list records of `model`: dropped by any change to one of them."""
+    return f"{model._meta.concrete_model._meta.model_name}-list"
+
+
+def tags_of(model, pks):
+    return {tag(model, pk) for pk in pks}
+
+
+@contextlib.contextmanager
+def collecting():
+    """Collects the tags of what is shown while the block runs; yields the set."""
+    tags = {ALL}
+    token = _collected.set(tags)
+    try:
+        yield tags
+    finally:
+        _collected.reset(token)
+
+
+def add(*tags):
+    """Adds tags to the answer being made, if one is collecting."""
+    collected = _collected.get()
+    if collected is not None:
+        collected.update(tags)
+
+
+def loaded(instance):
+    """A record was loaded from the database (TrackedModel.from_db)."""
+    collected = _collected.get()
+    if collected is not None:
+        collected.add(tag(type(instance), instance.pk))
+    # What the record points to as loaded: a save that changes it drops those records' answers too.
+    instance._loaded_parents = _parent_ids(instance)
+
+
+@functools.cache
+def _parent_fields(model):
+    return tuple(field for field in model._meta.concrete_fields if field.many_to_one or field.one_to_one)
+
+
+def _parent_ids(instance):
+    return tuple(instance.__dict__.get(field.attname) for field in _parent_fields(type(instance)))
+
+
+def _parent_tags(instance, ids):
+    fields = _parent_fields(type(instance))
+    return {f"about-{tag(field.related_model, pk)}" for field, pk in zip(fields, ids, strict=True) if pk is not None}
+
+
+def _changed_tags(instance):
+    """The record's own tag, its kind's list, and the pages about what it points to, now and as loaded."""
+    tags = {tag(type(instance), instance.pk), list_tag(type(instance))} | _parent_tags(instance, _parent_ids(instance))
+    if hasattr(instance, "_loaded_parents"):
+        tags |= _parent_tags(instance, instance._loaded_parents)
+    return tags
+
+
+def _is_tracked(instance):
+    from .models import TrackedModel
+
+    return isinstance(instance, TrackedModel)
+
+
+def _send(tags):
+    invalidated.send(sender=None, tags=frozenset(tags))
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    if raw or in_bulk_write() or not _is_tracked(instance) or instance._state.adding:
+        return
+    if not hasattr(instance, "_loaded_parents"):
+        # Saved without having been loaded: ask the database what the record pointed to.
+        stored = type(instance)._base_manager.filter(pk=instance.pk).first()
+        if stored is not None:
+            instance._loaded_parents = stored._loaded_parents
+
+
+def _record_changed(sender, instance, raw=False, using=DEFAULT_DB_ALIAS, **kwargs):
+    if raw or in_bulk_write() or not _is_tracked(instance):
+        return
+    tags = _changed_tags(instance)
+    instance._loaded_parents = _parent_ids(instance)
+    after_commit(_send, *tags, using=using)
+
+
+def _links_changed(sender, instance, action, reverse, model, pk_set, using=DEFAULT_DB_ALIAS, **kwargs):
+    if in_bulk_write() or not _is_tracked(instance):
+        return
+    if action == "pre_clear":
+        # What the clear will unlink: post_clear no longer knows.
+        instance._cleared_links = _linked_pks(sender, instance, model, reverse)
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    pks = pk_set if action != "post_clear" else instance.__dict__.pop("_cleared_links", set())
+    ends = tags_of(type(instance), [instance.pk]) | tags_of(model, pks)
+    tags = ends | {f"about-{end}" for end in ends} | {list_tag(type(instance)), list_tag(model)}
+    after_commit(_send, *tags, using=using)
+
+
+def _linked_pks(through, instance, model, reverse):
+    owner = model if reverse else type(instance)
+    field = next(field for field in owner._meta.many_to_many if field.remote_field.through is through)
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    if reverse:
+        source, target = target, source
+    return set(through._base_manager.filter(**{source: instance.pk}).values_list(target, flat=True))
+
+
+def _bulk_write_finished(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    _send({ALL})
+
+
+def connect_signals():
+    pre_save.connect(_before_save, dispatch_uid="core.tags.before_save")
+    post_save.connect(_record_changed, dispatch_uid="core.tags.save")
+    post_delete.connect(_record_changed, dispatch_uid="core.tags.delete")
+    m2m_changed.connect(_links_changed, dispatch_uid="core.tags.links")
+    bulk_written.connect(_bulk_write_finished, dispatch_uid="core.tags.bulk")

@@ -1,0 +1,94 @@
+"""Cached answers that an edit drops by tag (core.tags), kept in Django's cache framework.
+
+Each tag has a token in the cache (`tag:conference-12`), a random number that invalidating the
+tag replaces. An answer is stored with the tokens of its tags as they were when it was stored,
+and a hit counts only while every one of them is unchanged: dropping a tag costs one write
+whatever the number of answers that carry it, and an evicted token makes its answers misses,
+never stale hits.
+
+A clock token, replaced before the tags on every invalidation, closes the race of an answer
+rendered from the data before an edit and stored after the edit's invalidation: an answer is
+stored only if the clock is the same as when its rendering started.
+"""
+
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.cache import caches
+
+from core import tags as cache_tags
+
+logger = logging.getLogger(__name__)
+
+CLOCK = "tag-clock"
+
+
+def _cache():
+    return caches[settings.PORTAL_PAGE_CACHE_ALIAS]
+
+
+def _token():
+    # A number, which Django's Redis backend keeps as it is rather than pickled: cheap to read back.
+    return secrets.randbits(62)
+
+
+def _token_key(tag):
+    return f"tag:{tag}"
+
+
+def clock():
+    """Read before rendering; pass to store()."""
+    return _cache().get(CLOCK)
+
+
+def _current(page_cache, keys):
+    """The tokens now in the cache under `keys`, in order (None where missing)."""
+    if hasattr(page_cache, "get_numbers"):  # public.cache.RedisCache: one MGET, nothing unpickled
+        return page_cache.get_numbers(keys)
+    found = page_cache.get_many(keys)
+    return [found.get(key) for key in keys]
+
+
+def get(key):
+    """The answer stored under `key`, or None if it is missing or any of its tags was dropped since."""
+    page_cache = _cache()
+    entry = page_cache.get(key)
+    if entry is None:
+        return None
+    response, keys, tokens = entry
+    if _current(page_cache, keys) != tokens:
+        return None
+    return response
+
+
+def store(key, response, tags, seconds, clock_before):
+    """Stores `response` with its tags' tokens, unless a tag was dropped while it was rendered."""
+    page_cache = _cache()
+    if page_cache.get(CLOCK) != clock_before:
+        return
+    keys = [_token_key(tag) for tag in sorted(tags)]
+    tokens = _current(page_cache, keys)
+    if None in tokens:
+        for token_key, token in zip(keys, tokens, strict=True):
+            if token is None:
+                page_cache.add(token_key, _token(), None)
+        tokens = _current(page_cache, keys)
+        if None in tokens:  # the cache took nothing (unreachable)
+            return
+    page_cache.set(key, (response, keys, tokens), seconds)
+
+
+def invalidate(tags):
+    """Drops every stored answer that carries one of `tags`."""
+    page_cache = _cache()
+    page_cache.set(CLOCK, _token(), None)
+    page_cache.set_many({_token_key(tag): _token() for tag in tags}, None)
+
+
+def dropped(sender, tags, **kwargs):
+    invalidate(tags)
+
+
+def connect_signals():
+    cache_tags.invalidated.connect(dropped, dispatch_uid="public.page_cache")
