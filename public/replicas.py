@@ -11,14 +11,25 @@ the primary:
 
 A request the chosen replica fails in the middle (it went down since it was checked) is marked
 down and the view runs again on the primary: a reader gets the page, not an error.
+
+ReplicaFreshnessMiddleware, right below the page cache, keeps caches from storing a page drawn
+from a replica that had not yet replayed the primary's latest change. An edit drops the cached
+answers that show what it changed (core/tags.py) as soon as it commits on the primary; a reader
+then served by a replica still a moment behind would otherwise be stored under the new tags with
+the old data, and be served until the next edit. Such an answer leaves with `Cache-Control:
+no-store` instead, which the page cache and a cache in front both obey. The site's version is
+bumped on the primary before the tags are dropped (core/apps.py connects core.state first), so
+comparing the replica's version, read before the page's data, with the primary's is enough: one
+query on the primary, for pages that were not in the cache only.
 """
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.core.signing import BadSignature
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError
+from django.utils.cache import patch_cache_control
 
-from core import replicas
+from core import replicas, state
 from public.middleware import is_public
 
 READ_METHODS = ("GET", "HEAD")
@@ -81,4 +92,35 @@ class ReplicaMiddleware:
         response = match.func(request, *match.args, **match.kwargs)
         if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
             response = response.render()
+        return response
+
+
+class ReplicaFreshnessMiddleware:
+    """Marks no-store an answer drawn from a replica behind the primary; see the module's docstring."""
+
+    def __init__(self, get_response):
+        if not replicas.aliases():
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        route = getattr(request, "replica_route", None)
+        if route is None or route.alias == DEFAULT_DB_ALIAS:
+            return self.get_response(request)
+        try:
+            # From the replica, before the page's data: what the page shows is at least this recent.
+            seen = state.current(request).version
+        except (OperationalError, InterfaceError) as error:
+            # It went down since it was checked: this page is read from the primary.
+            replicas.mark_down(route.alias, error)
+            route.alias = DEFAULT_DB_ALIAS
+            return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            response.status_code == 200
+            and route.alias != DEFAULT_DB_ALIAS
+            and not route.wrote
+            and (replicas.primary_version() or 0) > seen
+        ):
+            patch_cache_control(response, no_store=True)
         return response
