@@ -8,8 +8,9 @@ and install `ReplicaRouter` only when there is at least one.
   admin, the seed loader, migrations, backups and every other command use the primary without
   knowing there are replicas.
 - Within such a request, every read goes to the one replica chosen at its start: the site's
-  version (core/state.py), which keys the page cache, and the page's data then come from the same
-  server, so a page is never stored under a version newer than its data.
+  version (core/state.py) and the page's data then come from the same server, so a page is never
+  cached under a version newer than its data (public/replicas.py keeps caches from storing a page
+  from a replica behind the primary).
 - A request that writes (the router is asked where to write) reads the primary from then on, as
   does a read inside a transaction on the primary: it sees what it wrote.
 - `choose()` leaves aside a replica that is down or lags. Django connects lazily, so a replica
