@@ -39,11 +39,11 @@ logger = logging.getLogger("portal.replicas")
 # Seconds the replica's replay is behind: 0 when it has replayed all it received (after a restart
 # it reports having received less: streaming starts again at the segment's start). Otherwise the
 # age of the last transaction it replayed, which can only overstate the lag (after a quiet spell
-# on the primary), never understate it.
+# on the primary), never understate it; infinite when it has replayed none since it started.
 LAG_SQL = """
     SELECT CASE
         WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
-        ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
+        ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())::float8, 'Infinity'::float8)
     END
 """
 
