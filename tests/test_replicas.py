@@ -273,9 +273,14 @@ def test_with_the_replica_down_pages_are_read_from_the_primary(pair):
 LAG = """
     from conferences.models import Conference
 
-    # Restarted, the replica has replayed no transaction yet: it cannot tell its lag by their age.
+    # Restarted from a restartpoint that no transaction follows, the replica has replayed none since
+    # it started: it cannot tell its lag by their age.
+    pair.sql(pair.primary, "CHECKPOINT")
+    pair.caught_up()
+    pair.sql(pair.replica, "CHECKPOINT")
     pair.stop_replica()
     pair.start_replica()
+    initial_replay = on_replica("SELECT pg_last_xact_replay_timestamp()")
     client = Client()
     first = visit(client, PAGE)
     on_replica("SELECT pg_wal_replay_pause()")
@@ -286,7 +291,8 @@ LAG = """
     finally:
         on_replica("SELECT pg_wal_replay_resume()")
     back = until(lambda: visit(client, PAGE)["primary"] == 0)
-    print(json.dumps({"first": first, "lagging": lagging, "back": back, "last": visit(client, PAGE)}))
+    print(json.dumps({"first": first, "lagging": lagging, "back": back, "last": visit(client, PAGE),
+                      "initial_replay": str(initial_replay)}))
 """
 
 
@@ -296,6 +302,7 @@ def test_a_lagging_replica_is_left_aside_until_it_catches_up(pair):
     finally:
         pair.resume_replay()
     try:
+        assert seen["initial_replay"] == "None"
         assert (seen["first"]["h1"], seen["first"]["primary"]) == (OLD_NAME, 0)
         assert (seen["lagging"]["status"], seen["lagging"]["h1"], seen["lagging"]["replica"]) == (200, NEW_NAME, 0)
         assert seen["lagging"]["primary"] > 0
