@@ -60,6 +60,12 @@ def current(request=None):
     return state
 
 
+def committed_version():
+    """The version on the primary database now: as the latest committed change left it."""
+    row = _read(DEFAULT_DB_ALIAS)
+    return row.version if row is not None else 0
+
+
 def remember(request, name, compute, seconds=3600):
     """compute(), kept in the cache for this version of the data and this language. The answer
     that uses it carries the cache tags of what compute() read (core.tags), hit or miss."""

@@ -158,7 +158,7 @@ class PageCacheMiddleware:
                     last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
                     response=response,
                 )
-            clock = page_cache.clock()
+            version = state.current(request).version
         with cache_tags.collecting() as shown:
             response = self.get_response(request)
         if settings.PORTAL_CACHE_TAG_HEADER and self.storable(response):
@@ -166,5 +166,5 @@ class PageCacheMiddleware:
             response.headers[settings.PORTAL_CACHE_TAG_HEADER] = " ".join(sorted(shown))
         if storing and self.storable(response):
             response.headers["X-Cache"] = "miss"
-            page_cache.store(key, response, shown, self.seconds(), clock)
+            page_cache.store(key, response, shown, self.seconds(), version)
         return response

@@ -6,9 +6,11 @@ and a hit counts only while every one of them is unchanged: dropping a tag costs
 whatever the number of answers that carry it, and an evicted token makes its answers misses,
 never stale hits.
 
-A clock token, replaced before the tags on every invalidation, closes the race of an answer
-rendered from the data before an edit and stored after the edit's invalidation: an answer is
-stored only if the clock is the same as when its rendering started.
+An answer is stored only if the data it was rendered from is the latest committed: the site's
+version (core/state.py) read before rendering, where the request reads its data, must still be
+the version on the primary database after it. That closes the race of a page rendered from the
+data before an edit and stored after the edit's invalidation, and keeps out of the cache a page
+rendered from a read replica that lags behind the primary.
 """
 
 import logging
@@ -17,12 +19,10 @@ import secrets
 from django.conf import settings
 from django.core.cache import caches
 
+from core import state
 from core import tags as cache_tags
 
 logger = logging.getLogger(__name__)
-
-CLOCK = "tag-clock"
-
 
 def _cache():
     return caches[settings.PORTAL_PAGE_CACHE_ALIAS]
@@ -35,11 +35,6 @@ def _token():
 
 def _token_key(tag):
     return f"tag:{tag}"
-
-
-def clock():
-    """Read before rendering; pass to store()."""
-    return _cache().get(CLOCK)
 
 
 def _current(page_cache, keys):
@@ -62,11 +57,11 @@ def get(key):
     return response
 
 
-def store(key, response, tags, seconds, clock_before):
-    """Stores `response` with its tags' tokens, unless a tag was dropped while it was rendered."""
+def store(key, response, tags, seconds, version):
+    """Stores `response` with its tags' tokens, if `version` (the data's, read before rendering)
+    is still the latest committed. The tokens are read before that check: an edit that commits
+    after it drops the answer by changing them."""
     page_cache = _cache()
-    if page_cache.get(CLOCK) != clock_before:
-        return
     keys = [_token_key(tag) for tag in sorted(tags)]
     tokens = _current(page_cache, keys)
     if None in tokens:
@@ -76,14 +71,13 @@ def store(key, response, tags, seconds, clock_before):
         tokens = _current(page_cache, keys)
         if None in tokens:  # the cache took nothing (unreachable)
             return
-    page_cache.set(key, (response, keys, tokens), seconds)
+    if version == state.committed_version():
+        page_cache.set(key, (response, keys, tokens), seconds)
 
 
 def invalidate(tags):
     """Drops every stored answer that carries one of `tags`."""
-    page_cache = _cache()
-    page_cache.set(CLOCK, _token(), None)
-    page_cache.set_many({_token_key(tag): _token() for tag in tags}, None)
+    _cache().set_many({_token_key(tag): _token() for tag in tags}, None)
 
 
 def dropped(sender, tags, **kwargs):

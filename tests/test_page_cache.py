@@ -150,7 +150,9 @@ def test_a_page_rendered_before_an_edit_is_not_stored_after_it(client, page_cach
     def edited_meanwhile(view, request, *args, **kwargs):
         response = render(view, request, *args, **kwargs)
         response.render()
+        # What an editor's save does, once it commits.
         type(conference).objects.filter(pk=conference.pk).update(name_en="Corrected meanwhile")
+        state.bump()
         pages.invalidate({f"conference-{conference.pk}"})
         return response
 
