@@ -31,9 +31,6 @@ import time
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections
 
-from .models import SiteState
-from .state import STATE_PK
-
 logger = logging.getLogger("portal.replicas")
 
 # Seconds the replica's replay is behind: 0 when it has replayed all it received (after a restart
@@ -176,11 +173,3 @@ def status():
     for alias in aliases():
         found[alias] = "ok" if fit(alias) else _known[alias][2].split(" ")[0]
     return found
-
-
-def primary_version():
-    """The site's version on the primary (core/state.py), or None when the primary cannot be asked."""
-    try:
-        return SiteState.objects.using(DEFAULT_DB_ALIAS).filter(pk=STATE_PK).values_list("version", flat=True).first()
-    except (DatabaseError, InterfaceError):
-        return None

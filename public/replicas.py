@@ -12,21 +12,21 @@ the primary:
 A request the chosen replica fails in the middle (it went down since it was checked) is marked
 down and the view runs again on the primary: a reader gets the page, not an error.
 
-ReplicaFreshnessMiddleware, right below the page cache, keeps caches from storing a page drawn
-from a replica that had not yet replayed the primary's latest change. An edit drops the cached
-answers that show what it changed (core/tags.py) as soon as it commits on the primary; a reader
-then served by a replica still a moment behind would otherwise be stored under the new tags with
-the old data, and be served until the next edit. Such an answer leaves with `Cache-Control:
-no-store` instead, which the page cache and a cache in front both obey. The site's version is
-bumped on the primary before the tags are dropped (core/apps.py connects core.state first), so
-comparing the replica's version, read before the page's data, with the primary's is enough: one
-query on the primary, for pages that were not in the cache only.
+ReplicaFreshnessMiddleware, right below the page cache, keeps caches in front of the portal from
+storing a page drawn from a replica that had not yet replayed the primary's latest change. An edit
+drops the cached answers that show what it changed (core/tags.py) as soon as it commits on the
+primary; a reader then served by a replica still a moment behind gets the old page, which must not
+be stored under the new tags. The page cache checks this itself before it stores (public/
+page_cache.py); a cache in front learns it from `Cache-Control: no-store` on such an answer. The
+site's version is bumped on the primary before the tags are dropped (core/apps.py connects
+core.state first), so comparing the replica's version, read before the page's data, with the
+primary's is enough: one query on the primary, for pages that were not in the cache only.
 """
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.core.signing import BadSignature
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError
 from django.utils.cache import patch_cache_control
 
 from core import replicas, state
@@ -116,11 +116,14 @@ class ReplicaFreshnessMiddleware:
             route.alias = DEFAULT_DB_ALIAS
             return self.get_response(request)
         response = self.get_response(request)
-        if (
-            response.status_code == 200
-            and route.alias != DEFAULT_DB_ALIAS
-            and not route.wrote
-            and (replicas.primary_version() or 0) > seen
-        ):
+        if response.status_code == 200 and route.alias != DEFAULT_DB_ALIAS and not route.wrote and behind(seen):
             patch_cache_control(response, no_store=True)
         return response
+
+
+def behind(version):
+    """True when the primary has a later version than `version`; False when it cannot be asked."""
+    try:
+        return state.committed_version() > version
+    except (DatabaseError, InterfaceError):
+        return False
