@@ -13,7 +13,7 @@
 import datetime
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -28,10 +28,14 @@ STATE_PK = 1
 LINK_CHANGES = ("post_add", "post_remove", "post_clear")
 
 
-def _read(using=DEFAULT_DB_ALIAS):
+def _read(using=None):
     """The row by primary key in plain SQL: every cached page pays for this read, and the
-    ORM would cost more than the page cache's own lookup."""
-    connection = connections[using]
+    ORM would cost more than the page cache's own lookup.
+
+    Read where the request reads its data (the router's choice; a replica for a reader, see
+    core/replicas.py): a lagging replica gives the old version with the old data, so a page is
+    never cached under a version newer than what it shows."""
+    connection = connections[using or router.db_for_read(SiteState)]
     table = connection.ops.quote_name(SiteState._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT version, changed_at FROM {table} WHERE id = %s", [STATE_PK])

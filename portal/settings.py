@@ -114,8 +114,12 @@ INSTALLED_APPS = [
 #   database or checks the host, then the refusal of overlong addresses and of NUL characters,
 #   before any view can pass one to the database; then the API's JSON 404 and 405, which take the
 #   place of other answers.
+# - ReplicaMiddleware (only with read replicas) next, before anything reads the database: it
+#   chooses the server each request reads, the site's version included (public/replicas.py).
 # - PageCacheMiddleware next: a cached public page is answered from there, with the ETag and
 #   Last-Modified it was stored with, and skips everything below.
+# - ReplicaFreshnessMiddleware (only with read replicas) right below it: a page drawn from a
+#   replica behind the primary leaves marked no-store, and is not cached (public/replicas.py).
 # - WhiteNoise right after it, so static files skip the rest.
 # - SessionMiddleware before LocaleMiddleware, which may read the session.
 # - LocaleMiddleware before CommonMiddleware, so APPEND_SLASH redirects keep the language.
@@ -138,7 +142,9 @@ MIDDLEWARE = [
     "public.security.RejectLongAddressMiddleware",
     "public.security.RejectNulMiddleware",
     "public.api_http.ApiErrorsMiddleware",
+    "public.replicas.ReplicaMiddleware",
     "public.middleware.PageCacheMiddleware",
+    "public.replicas.ReplicaFreshnessMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -184,10 +190,43 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The portal runs many small indexed queries: PostgreSQL's JIT compiler costs more to
-    # start (hundreds of milliseconds) than it ever saves on them.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+# Streaming read replicas of that database (PostgreSQL): DATABASE_REPLICA_URLS, comma-separated,
+# each written like DATABASE_URL, become the aliases replica1, replica2… Public pages read from one
+# of them; writes, the admin, editors, the seed loader, migrations and every command use the primary
+# ("default"). A replica that is down or lags is left aside (core/replicas.py, public/replicas.py).
+# Without any, there is no router and nothing changes.
+PORTAL_REPLICA_ALIASES = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    replica = dj_database_url.parse(
+        url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True,
+    )
+    if replica["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that does not answer this fast counts as down, and reads go to the primary.
+        replica.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", int(os.environ.get("PORTAL_REPLICA_CONNECT_TIMEOUT", "2"))
+        )
+    # Tests read the primary's test database through it, and never create or flush one of its own.
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{number}"] = replica
+    PORTAL_REPLICA_ALIASES.append(f"replica{number}")
+for database in DATABASES.values():
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # The portal runs many small indexed queries: PostgreSQL's JIT compiler costs more to
+        # start (hundreds of milliseconds) than it ever saves on them.
+        database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if PORTAL_REPLICA_ALIASES:
+    DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
+# A browser that wrote (an editor who just saved, then logged out) reads the primary for this many
+# seconds after: longer than replicas normally lag.
+PORTAL_READ_YOUR_WRITES_SECONDS = float(os.environ.get("PORTAL_READ_YOUR_WRITES_SECONDS", "10"))
+# A replica whose replay is further behind than this is left aside until it catches up.
+PORTAL_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("PORTAL_REPLICA_MAX_LAG_SECONDS", "5"))
+# Each process asks each replica how far behind it is at most this often.
+PORTAL_REPLICA_CHECK_SECONDS = float(os.environ.get("PORTAL_REPLICA_CHECK_SECONDS", "1"))
+# A replica found down is tried again after this many seconds; meanwhile reads go to the primary.
+PORTAL_REPLICA_RETRY_SECONDS = float(os.environ.get("PORTAL_REPLICA_RETRY_SECONDS", "5"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # dumpdata --format=xml (the backup) can write a history row whose record was deleted since
 # (core/xml_serializer.py).
@@ -393,6 +432,8 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "axes": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # A read replica left aside (down, lagging) and read again.
+        "portal.replicas": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Not its start-up banner on every command.
         "axes.apps": {"level": "WARNING"},
     },

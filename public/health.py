@@ -3,7 +3,9 @@
 - /healthz: the process is alive and answering. It touches nothing else, so it answers 200
   while the database is down.
 - /readyz: the database answers a query; 503 when it does not. It reports the cache too, but
-  an unreachable cache does not fail it: pages are then served uncached (public/cache.py).
+  an unreachable cache does not fail it: pages are then served uncached (public/cache.py). With
+  read replicas it reports each one as well ("ok", "lagging", "unreachable"); none fails it,
+  since readers then read the primary (core/replicas.py).
 
 HealthCheckMiddleware answers both before the middleware that reads the database (the site's
 state, for caching) or validates the Host header, which a load balancer probing by address
@@ -18,6 +20,7 @@ from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from core import replicas
 from public.cache import cache_status
 
 
@@ -42,11 +45,16 @@ def readyz(request):
             cursor.fetchone()
     except (DatabaseError, InterfaceError):
         response = JsonResponse(
-            {"status": "unavailable", "database": "unreachable", "cache": cache_status()}, status=503
+            {"status": "unavailable", "database": "unreachable", "cache": cache_status(), **replica_status()},
+            status=503,
         )
         response["Retry-After"] = "10"
         return response
-    return JsonResponse({"status": "ok", "database": "ok", "cache": cache_status()})
+    return JsonResponse({"status": "ok", "database": "ok", "cache": cache_status(), **replica_status()})
+
+
+def replica_status():
+    return {"replicas": replicas.status()} if replicas.aliases() else {}
 
 
 HEALTH_VIEWS = {"/healthz": healthz, "/readyz": readyz}
