@@ -289,6 +289,15 @@ PORTAL_CACHE_TAG_HEADER = os.environ.get("PORTAL_CACHE_TAG_HEADER", "")
 # While Redis is unreachable, pages are served uncached and Redis is asked again after this many seconds.
 PORTAL_CACHE_RETRY_SECONDS = float(os.environ.get("PORTAL_CACHE_RETRY_SECONDS", "5"))
 
+# --- An HTTP cache in front (Varnish: deploy/varnish/portal.vcl, docs/deployment.md) --------
+# With the tag header on, an answer the page cache could keep also says how long a cache in front
+# may keep it (Surrogate-Control: max-age); browsers still get Cache-Control: no-cache.
+PORTAL_PROXY_CACHE_SECONDS = int(os.environ.get("PORTAL_PROXY_CACHE_SECONDS", "3600"))
+# Where an edit sends `PURGE` with the tags it drops (`xkey-purge: tag1 tag2`): each Varnish's
+# address, comma-separated; none by default, so nothing is sent.
+PORTAL_PURGE_URLS = [url.strip() for url in os.environ.get("PORTAL_PURGE_URLS", "").split(",") if url.strip()]
+PORTAL_PURGE_TIMEOUT = float(os.environ.get("PORTAL_PURGE_TIMEOUT", "2"))
+
 # --- The About page -----------------------------------------------------------------
 
 # Where readers send corrections; without one the About page names no address.

@@ -7,6 +7,7 @@ class PublicConfig(AppConfig):
     name = "public"
 
     def ready(self):
-        from . import page_cache
+        from . import page_cache, purge
 
         page_cache.connect_signals()
+        purge.connect_signals()

@@ -158,12 +158,18 @@ class PageCacheMiddleware:
                     last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
                     response=response,
                 )
+        if storing or settings.PORTAL_CACHE_TAG_HEADER:
             version = state.current(request).version
         with cache_tags.collecting() as shown:
             response = self.get_response(request)
         if settings.PORTAL_CACHE_TAG_HEADER and self.storable(response):
-            # For a cache in front (Varnish's xkey), which purges by the same tags.
+            # For a cache in front (Varnish's xkey), which purges by the same tags
+            # (public/purge.py), and keeps the answer for as long as Surrogate-Control says.
             response.headers[settings.PORTAL_CACHE_TAG_HEADER] = " ".join(sorted(shown))
+            # Not if its data is no longer the latest committed (an edit committed while it was
+            # rendered, whose purge may have come first, or a replica behind the primary).
+            if version == state.committed_version():
+                response.headers["Surrogate-Control"] = f"max-age={settings.PORTAL_PROXY_CACHE_SECONDS}"
         if storing and self.storable(response):
             response.headers["X-Cache"] = "miss"
             page_cache.store(key, response, shown, self.seconds(), version)
