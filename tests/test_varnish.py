@@ -177,3 +177,10 @@ def test_a_purge_must_name_its_tags(served):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 400
+
+
+def test_campaign_parameters_share_the_page_and_page_parameters_do_not(served):
+    varnish, _env = served
+    fetch(varnish, "/en/conferences/?year=2025")
+    assert fetch(varnish, "/en/conferences/?utm_source=news&year=2025&fbclid=abc").cache == "hit"
+    assert fetch(varnish, "/en/conferences/?year=2024&utm_medium=mail").cache == "miss"

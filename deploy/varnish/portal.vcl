@@ -10,6 +10,9 @@
 # - Editors never meet the cache: the admin, and any request with a session cookie, go straight
 #   to the portal and their answers are not kept.
 # - The key is the URL (which holds the language: /ar/, /en/) and whether the client takes gzip.
+#   Campaign parameters (utm_*, fbclid, gclid, msclkid) are dropped from it: no page reads them
+#   (public/addresses.py PAGE_PARAMETERS). Other unknown parameters are kept: the portal answers
+#   the same page for them, and stores it once in its own cache.
 #
 # Run: varnishd -a :6081 -f /etc/varnish/portal.vcl -s malloc,1g (the backend and the purgers
 # are below).
@@ -66,6 +69,9 @@ sub vcl_recv {
 
 sub vcl_hash {
     hash_data(req.url);
+    # One host in production (pages name PORTAL_BASE_URL whatever the Host), but a local run's
+    # pages name the host asked for.
+    hash_data(req.http.host);
     hash_data(req.http.Accept-Encoding);
     return (lookup);
 }
