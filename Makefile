@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 STATIC_STAMP := staticfiles/staticfiles.json
 STATIC_SOURCES := $(shell find static)
 
-.PHONY: run test lint seed static bench soak faults
+.PHONY: run test lint seed static bench bench-varnish soak faults
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# The same cached pages through Varnish and from gunicorn; writes docs/deployment.md.
+bench-varnish: $(STAMP)
+	$(PY) bench/varnish.py
 
 # 16 connections for 60 s on PostgreSQL under gunicorn; writes docs/reliability.md.
 soak: $(STAMP)

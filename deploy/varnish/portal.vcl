@@ -72,6 +72,8 @@ sub vcl_hash {
     # One host in production (pages name PORTAL_BASE_URL whatever the Host), but a local run's
     # pages name the host asked for.
     hash_data(req.http.host);
+    # http and https answers differ (a redirect, HSTS): the TLS proxy says which it was.
+    hash_data(req.http.X-Forwarded-Proto);
     hash_data(req.http.Accept-Encoding);
     return (lookup);
 }
@@ -93,7 +95,7 @@ sub vcl_backend_response {
         set beresp.grace = 10s;
         return (deliver);
     }
-    if (beresp.http.Cache-Control ~ "(?i)public" && beresp.ttl > 0s) {
+    if (beresp.http.Cache-Control ~ "(?i)public" && beresp.http.Cache-Control ~ "max-age=[1-9]") {
         return (deliver);
     }
     # Anything else (redirects by language, pages the portal did not mark): not kept.
