@@ -21,6 +21,7 @@ import os
 from functools import cache
 
 from django.conf import settings
+from django.db import DatabaseError, InterfaceError
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
@@ -66,6 +67,15 @@ def code_release():
 def last_change(request=None):
     """The portal's last change, as an aware datetime."""
     return max(state.current(request).changed_at, code_last_change())
+
+
+def is_latest(version):
+    """True while `version` is the primary's; also when the primary cannot be asked (nothing is
+    committed then)."""
+    try:
+        return state.committed_version() <= version
+    except (DatabaseError, InterfaceError):
+        return True
 
 
 @cache
@@ -168,7 +178,7 @@ class PageCacheMiddleware:
             response.headers[settings.PORTAL_CACHE_TAG_HEADER] = " ".join(sorted(shown))
             # Not if its data is no longer the latest committed (an edit committed while it was
             # rendered, whose purge may have come first, or a replica behind the primary).
-            if version == state.committed_version():
+            if is_latest(version):
                 response.headers["Surrogate-Control"] = f"max-age={settings.PORTAL_PROXY_CACHE_SECONDS}"
         if storing and self.storable(response):
             response.headers["X-Cache"] = "miss"
