@@ -118,8 +118,6 @@ INSTALLED_APPS = [
 #   chooses the server each request reads, the site's version included (public/replicas.py).
 # - PageCacheMiddleware next: a cached public page is answered from there, with the ETag and
 #   Last-Modified it was stored with, and skips everything below.
-# - ReplicaFreshnessMiddleware (only with read replicas) right below it: a page drawn from a
-#   replica behind the primary leaves marked no-store, and is not cached (public/replicas.py).
 # - WhiteNoise right after it, so static files skip the rest.
 # - SessionMiddleware before LocaleMiddleware, which may read the session.
 # - LocaleMiddleware before CommonMiddleware, so APPEND_SLASH redirects keep the language.
@@ -144,7 +142,6 @@ MIDDLEWARE = [
     "public.api_http.ApiErrorsMiddleware",
     "public.replicas.ReplicaMiddleware",
     "public.middleware.PageCacheMiddleware",
-    "public.replicas.ReplicaFreshnessMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",

@@ -168,19 +168,27 @@ class PageCacheMiddleware:
                     last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
                     response=response,
                 )
-        if storing or settings.PORTAL_CACHE_TAG_HEADER:
+        tag_header = settings.PORTAL_CACHE_TAG_HEADER
+        if storing or tag_header:
+            # Where the request reads its data (a replica, perhaps), before the data.
             version = state.current(request).version
         with cache_tags.collecting() as shown:
             response = self.get_response(request)
-        if settings.PORTAL_CACHE_TAG_HEADER and self.storable(response):
+        if not (storing or tag_header) or not self.storable(response):
+            return response
+        tagged = page_cache.tokens(shown) if storing else None
+        # Kept, here or in front, only if its data is still the latest committed: not if an edit
+        # committed while it was rendered (its invalidation may have come first), nor if it was
+        # read from a replica behind the primary.
+        latest = is_latest(version)
+        if tag_header:
             # For a cache in front (Varnish's xkey), which purges by the same tags
             # (public/purge.py), and keeps the answer for as long as Surrogate-Control says.
-            response.headers[settings.PORTAL_CACHE_TAG_HEADER] = " ".join(sorted(shown))
-            # Not if its data is no longer the latest committed (an edit committed while it was
-            # rendered, whose purge may have come first, or a replica behind the primary).
-            if is_latest(version):
+            response.headers[tag_header] = " ".join(sorted(shown))
+            if latest:
                 response.headers["Surrogate-Control"] = f"max-age={settings.PORTAL_PROXY_CACHE_SECONDS}"
-        if storing and self.storable(response):
+        if storing:
             response.headers["X-Cache"] = "miss"
-            page_cache.store(key, response, shown, self.seconds(), version)
+            if latest and tagged is not None:
+                page_cache.put(key, response, tagged, self.seconds())
         return response

@@ -6,11 +6,11 @@ and a hit counts only while every one of them is unchanged: dropping a tag costs
 whatever the number of answers that carry it, and an evicted token makes its answers misses,
 never stale hits.
 
-An answer is stored only if the data it was rendered from is the latest committed: the site's
-version (core/state.py) read before rendering, where the request reads its data, must still be
-the version on the primary database after it. That closes the race of a page rendered from the
-data before an edit and stored after the edit's invalidation, and keeps out of the cache a page
-rendered from a read replica that lags behind the primary.
+An answer is stored only if the data it was rendered from is the latest committed
+(public/middleware.py): the site's version (core/state.py) read before rendering, where the
+request reads its data, must still be the version on the primary database after it. That closes
+the race of a page rendered from the data before an edit and stored after the edit's
+invalidation, and keeps out of the cache a page rendered from a read replica behind the primary.
 """
 
 import logging
@@ -19,7 +19,6 @@ import secrets
 from django.conf import settings
 from django.core.cache import caches
 
-from core import state
 from core import tags as cache_tags
 
 logger = logging.getLogger(__name__)
@@ -57,22 +56,28 @@ def get(key):
     return response
 
 
-def store(key, response, tags, seconds, version):
-    """Stores `response` with its tags' tokens, if `version` (the data's, read before rendering)
-    is still the latest committed. The tokens are read before that check: an edit that commits
-    after it drops the answer by changing them."""
+def tokens(tags):
+    """(keys, tokens) of `tags` now, for put(); None if the cache cannot keep them (unreachable).
+
+    Read before checking that the answer's data is the latest committed: an edit that commits
+    after that check drops the answer by changing them."""
     page_cache = _cache()
     keys = [_token_key(tag) for tag in sorted(tags)]
-    tokens = _current(page_cache, keys)
-    if None in tokens:
-        for token_key, token in zip(keys, tokens, strict=True):
+    current = _current(page_cache, keys)
+    if None in current:
+        for token_key, token in zip(keys, current, strict=True):
             if token is None:
                 page_cache.add(token_key, _token(), None)
-        tokens = _current(page_cache, keys)
-        if None in tokens:  # the cache took nothing (unreachable)
-            return
-    if version == state.committed_version():
-        page_cache.set(key, (response, keys, tokens), seconds)
+        current = _current(page_cache, keys)
+        if None in current:
+            return None
+    return keys, current
+
+
+def put(key, response, tagged, seconds):
+    """Stores `response` with the tokens its tags had (`tagged`, from tokens())."""
+    keys, current = tagged
+    _cache().set(key, (response, keys, current), seconds)
 
 
 def invalidate(tags):

@@ -12,24 +12,21 @@ the primary:
 A request the chosen replica fails in the middle (it went down since it was checked) is marked
 down and the view runs again on the primary: a reader gets the page, not an error.
 
-ReplicaFreshnessMiddleware, right below the page cache, keeps caches in front of the portal from
-storing a page drawn from a replica that had not yet replayed the primary's latest change. An edit
-drops the cached answers that show what it changed (core/tags.py) as soon as it commits on the
-primary; a reader then served by a replica still a moment behind gets the old page, which must not
-be stored under the new tags. The page cache checks this itself before it stores (public/
-page_cache.py); a cache in front learns it from `Cache-Control: no-store` on such an answer. The
-site's version is bumped on the primary before the tags are dropped (core/apps.py connects
-core.state first), so comparing the replica's version, read before the page's data, with the
-primary's is enough: one query on the primary, for pages that were not in the cache only.
+An edit drops the cached answers that show what it changed (core/tags.py) as soon as it commits
+on the primary; a reader then served by a replica still a moment behind gets the old page, which
+must not be stored under the new tags. The page cache (public/middleware.py) stores a page, and
+lets a cache in front keep it, only if the site's version read from the replica before the page's
+data is still the primary's after it. The site's version is bumped on the primary before the tags
+are dropped (core/apps.py connects core.state first), so that comparison is enough: one query on
+the primary, for pages that were not in the cache only.
 """
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.core.signing import BadSignature
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError
-from django.utils.cache import patch_cache_control
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError
 
-from core import replicas, state
+from core import replicas
 from public.middleware import is_public
 
 READ_METHODS = ("GET", "HEAD")
@@ -93,37 +90,3 @@ class ReplicaMiddleware:
         if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
             response = response.render()
         return response
-
-
-class ReplicaFreshnessMiddleware:
-    """Marks no-store an answer drawn from a replica behind the primary; see the module's docstring."""
-
-    def __init__(self, get_response):
-        if not replicas.aliases():
-            raise MiddlewareNotUsed
-        self.get_response = get_response
-
-    def __call__(self, request):
-        route = getattr(request, "replica_route", None)
-        if route is None or route.alias == DEFAULT_DB_ALIAS:
-            return self.get_response(request)
-        try:
-            # From the replica, before the page's data: what the page shows is at least this recent.
-            seen = state.current(request).version
-        except (OperationalError, InterfaceError) as error:
-            # It went down since it was checked: this page is read from the primary.
-            replicas.mark_down(route.alias, error)
-            route.alias = DEFAULT_DB_ALIAS
-            return self.get_response(request)
-        response = self.get_response(request)
-        if response.status_code == 200 and route.alias != DEFAULT_DB_ALIAS and not route.wrote and behind(seen):
-            patch_cache_control(response, no_store=True)
-        return response
-
-
-def behind(version):
-    """True when the primary has a later version than `version`; False when it cannot be asked."""
-    try:
-        return state.committed_version() > version
-    except (DatabaseError, InterfaceError):
-        return False
