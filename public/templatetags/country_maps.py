@@ -3,14 +3,19 @@
     {% load country_maps %}
     {% participation_map conference.participations.all %}
     {% country_map map_roles "country" map_countries current=country.code %}
+    {% country_links group.countries %}
 
 A conference page hands in its participations (each with `.country` and `.role`); the other
 pages hand in {ISO code: role} and the Country records they have loaded, which the map links.
-Either way the answer is one SVG and one small template, and no query.
+Either way the answer is one SVG and one small template, and no query. `country_links` writes
+the countries of a group beside the map as links, in Python: the index names hundreds.
 """
 
 from django import template
 from django.template.loader import get_template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from public import maps
 
@@ -38,3 +43,14 @@ def participation_map(participations):
 def country_map(roles, kind, countries, current=None, current_name=""):
     """A map of roles per ISO code: kind "country" (a country page) or "index" (the countries)."""
     return draw(roles, kind, countries, current, current_name)
+
+
+@register.simple_tag
+def country_links(countries):
+    """Links to the countries' pages, their names isolated, separated by the language's comma."""
+    separator = format_html("{} ", gettext(","))
+    links = [
+        format_html('<a href="{}"><bdi>{}</bdi></a>', country.get_absolute_url(), country.name) for country in countries
+    ]
+    # Every piece is escaped by format_html.
+    return mark_safe(separator.join(links))
