@@ -1,10 +1,10 @@
 """The public pages of countries and people."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -221,30 +221,37 @@ class CountryDetailView(PublicViewMixin, DetailView):
         return context
 
     def entries(self):
-        """{role: {conference pk: Entry}}: the conferences it hosted, then those of its parts, in
-        two indexed queries (the host's foreign key, the participation's country)."""
+        """{role: {conference pk: Entry}}: the conferences it hosted, then those of its parts.
+
+        Two indexed queries: its parts (by the participation's country), then the conferences
+        it hosted or had a part in (by the host's key, and by primary key), with their places.
+        """
         country = self.object
-        groups = {role: {} for role, _heading in COUNTRY_GROUPS}
-        home = Place(country.code, country.name)
-        for pk, start_date, slug in Conference.objects.filter(host_country=country).order_by().values_list(
-            "pk", "start_date", "slug"
-        ):
-            groups[HOST][pk] = Entry(pk, start_date, slug, home)
-        english = translation.get_language() == "en"
-        rows = Participation.objects.filter(country=country).order_by().values_list(
-            "conference_id", "role", "note", "conference__start_date", "conference__slug",
-            "conference__host_country__code", "conference__host_country__name_ar",
-            "conference__host_country__name_en",
+        parts = list(
+            Participation.objects.filter(country=country).order_by().values_list("conference_id", "role", "note")
         )
-        places = {}
-        for pk, role, note, start_date, slug, code, name_ar, name_en in rows:
+        english = translation.get_language() == "en"
+        conferences = Conference.objects.filter(
+            Q(host_country=country) | Q(pk__in={pk for pk, _role, _note in parts})
+        ).order_by().values_list(
+            "pk", "start_date", "slug", "host_country_id", "host_country__code", "host_country__name_ar",
+            "host_country__name_en",
+        )
+        groups = {role: {} for role, _heading in COUNTRY_GROUPS}
+        found, places = {}, {}
+        for pk, start_date, slug, host_id, code, name_ar, name_en in conferences:
             if code is not None and code not in places:
                 # The name in the page's language, or in Arabic as the models fall back to.
                 places[code] = Place(code, (name_en if english else "") or name_ar)
-            entry = groups.setdefault(role, {}).get(pk)
-            if entry is None:
-                entry = groups[role][pk] = Entry(pk, start_date, slug, places.get(code))
-            entry.note = note
+            found[pk] = entry = Entry(pk, start_date, slug, places.get(code))
+            if host_id == country.pk:
+                groups[HOST][pk] = entry
+        for pk, role, note in parts:
+            group = groups.setdefault(role, {})
+            if pk not in group:
+                # A copy: one conference may be in two groups, each with its own note.
+                group[pk] = replace(found[pk])
+            group[pk].note = note
         return groups
 
     def map_of(self, groups):
