@@ -12,7 +12,6 @@ from django import forms
 from django.db.models import Q
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models import (
@@ -101,29 +100,8 @@ class NamedChoiceField(forms.ChoiceField):
         return value
 
 
-def filter_values(request):
-    """Every value of each filter, kept for the data's version and language (state.remember):
-    they read whole tables (every country at a conference, organization, year). Only read to
-    check a value a reader sent, and to draw the menus once per version."""
-    return state.remember(request, "conference-filter-values", compute_filter_values, FILTER_CHOICES_SECONDS)
-
-
-def filter_menus(request):
-    """{field: (its <option>s drawn, whether it is a text box)}, drawn once per version."""
-    return state.remember(
-        request, "conference-filters", lambda: draw_filter_menus(filter_values(request)), FILTER_CHOICES_SECONDS
-    )
-
-
-def most_used(rows):
-    """The (value, name) pairs of (value, name, uses) rows, most used first; a tie by name."""
-    return [(value, name) for value, name, _uses in sorted(rows, key=lambda row: (-row[2], row[1]))]
-
-
-def compute_filter_values():
-    """{"choices": {field: (value, name) pairs}, "most_used": {field: the same, most used first}}.
-    Only the columns the options show: thousands of rows must stay cheap."""
-    countries = [
+def country_rows():
+    return [
         (code.lower(), name, uses)
         for code, name, uses in Country.objects.filter(
             Q(pk__in=Conference.objects.values("host_country")) | Q(pk__in=Participation.objects.values("country"))
@@ -132,35 +110,67 @@ def compute_filter_values():
         .order_by("name")
         .values_list("code", "name", "uses")
     ]
-    organizations = list(
+
+
+def organization_rows():
+    return list(
         Organization.objects.filter(pk__in=ConferenceOrganization.objects.values("organization"))
         .annotate(uses=related_count(Organization, "conference_roles"))
         .order_by("name")
         .values_list("slug", "name", "uses")
     )
-    choices = {
-        "country": [("", gettext("All countries"))] + [(code, name) for code, name, _uses in countries],
-        "year": [("", gettext("All years"))] + [
-            (str(day.year), str(day.year)) for day in Conference.objects.dates("start_date", "year", order="DESC")
-        ],
-        "organization": [("", gettext("All organizations"))] + [(slug, name) for slug, name, _uses in organizations],
-        "topic": [("", gettext("All topics"))] + list(Topic.objects.order_by("name").values_list("slug", "name")),
-    }
-    used = {"country": most_used(countries), "organization": most_used(organizations)}
-    return {"choices": choices, "most_used": used}
 
 
-def draw_filter_menus(values):
-    """Each filter's <option>s: all of a menu's, or the most used as a text box's suggestions."""
-    drawn = {name: (render_options(choices), False) for name, choices in values["choices"].items()}
-    for name, used in values["most_used"].items():
-        if len(used) > MENU_LIMIT:
-            drawn[name] = (render_options(used[:MENU_LIMIT]), True)
-    return drawn
+def year_rows():
+    days = Conference.objects.dates("start_date", "year", order="DESC")
+    return [(str(day.year), str(day.year), None) for day in days]
+
+
+def topic_rows():
+    return [(slug, name, None) for slug, name in Topic.objects.order_by("name").values_list("slug", "name")]
+
+
+# Each filter that reads a table: how to read its values, and its first option, which clears it.
+FILTER_VALUES = {
+    "country": (country_rows, _("All countries")),
+    "year": (year_rows, _("All years")),
+    "organization": (organization_rows, _("All organizations")),
+    "topic": (topic_rows, _("All topics")),
+}
+
+
+def filter_values(request, name):
+    """The (value, name, uses) rows of a filter, kept for the data's version and language
+    (state.remember): they read whole tables (every country at a conference, organization,
+    year). Read to check a value a reader sent, and to draw the menus once per version."""
+    rows, _label = FILTER_VALUES[name]
+    return state.remember(request, f"conference-filter-values:{name}", rows, FILTER_CHOICES_SECONDS)
 
 
 def choices_of(request, name):
-    return filter_values(request)["choices"][name]
+    return [("", FILTER_VALUES[name][1]), *((value, label) for value, label, _uses in filter_values(request, name))]
+
+
+def filter_menus(request):
+    """{field: (its <option>s drawn, whether it is a text box)}, drawn once per version."""
+    return state.remember(request, "conference-filters", lambda: draw_filter_menus(request), FILTER_CHOICES_SECONDS)
+
+
+def most_used(rows):
+    """The (value, name) pairs of (value, name, uses) rows, most used first; a tie by name."""
+    return [(value, name) for value, name, _uses in sorted(rows, key=lambda row: (-row[2], row[1]))]
+
+
+def draw_filter_menus(request):
+    """Each filter's <option>s: all of a menu's, or the most used as a text box's suggestions."""
+    drawn = {}
+    for name in FILTER_VALUES:
+        rows = filter_values(request, name)
+        if name in ("country", "organization") and len(rows) > MENU_LIMIT:
+            drawn[name] = (render_options(most_used(rows)[:MENU_LIMIT]), True)
+        else:
+            drawn[name] = (render_options(choices_of(request, name)), False)
+    return drawn
 
 
 class ConferenceFilterForm(forms.Form):
