@@ -897,3 +897,19 @@ def test_the_real_conferences_pages_say_what_the_reports_say(client, language):
         words = page_text(page(client, "conferences:detail", language, slug=slug))
         for fact in facts:
             assert fact in words, (slug, fact)
+
+
+def test_a_country_page_shows_each_parts_note_in_the_pages_language_or_in_arabic(client):
+    """The note of a country's part in a conference, under the conference's card: in English on the
+    English page when there is one, else the Arabic, as every translated field falls back."""
+    egypt, libya = make.named_country("EG"), make.named_country("LY")
+    summit = make.conference("summit-notes", start=make.day("2025-03-01"), host_country=libya)
+    forum = make.conference("forum-notes", start=make.day("2025-04-01"), host_country=libya)
+    make.participation(summit, egypt, note_ar="بوفد رفيع.", note_en="With a high-level delegation.")
+    make.participation(forum, egypt, role="absent", note_ar="قاطعت المؤتمر.")
+    english = page_text(record_page(client, egypt, "en"))
+    assert "With a high-level delegation." in english
+    assert "قاطعت المؤتمر." in english
+    arabic = page_text(record_page(client, egypt, "ar"))
+    assert "بوفد رفيع." in arabic
+    assert "With a high-level delegation." not in arabic

@@ -227,10 +227,15 @@ class CountryDetailView(PublicViewMixin, DetailView):
         it hosted or had a part in (by the host's key, and by primary key), with their places.
         """
         country = self.object
-        parts = list(
-            Participation.objects.filter(country=country).order_by().values_list("conference_id", "role", "note")
-        )
         english = translation.get_language() == "en"
+        # The note in the page's language, or in Arabic as the models fall back to: read as two
+        # plain columns, since the translated field's own fallback costs more than the query.
+        parts = [
+            (pk, role, (note_en if english else "") or note_ar)
+            for pk, role, note_ar, note_en in Participation.objects.filter(country=country)
+            .order_by()
+            .values_list("conference_id", "role", "note_ar", "note_en")
+        ]
         conferences = Conference.objects.filter(
             Q(host_country=country) | Q(pk__in={pk for pk, _role, _note in parts})
         ).order_by().values_list(
