@@ -95,8 +95,14 @@ class HomeView(PublicViewMixin, TemplateView):
         # drawn once for the data's version (state.remember), like the counts it is built on.
         drawn = state.remember(self.request, "home-timeline", lambda: self.draw_timeline(counts))
         context["timeline"] = mark_safe(drawn)
-        context.update(summary["ways_in"])
+        # So are the ways in: whole-table counts, and four lists to draw.
+        years = context["years"]
+        drawn = state.remember(self.request, "home-ways-in", lambda: self.draw_ways_in(summary["ways_in"], years))
+        context["ways_in"] = mark_safe(drawn)
         return context
+
+    def draw_ways_in(self, ways_in, years):
+        return render_to_string("conferences/home_ways_in.html", {**ways_in, "years": years})
 
 
     def draw_timeline(self, counts):
