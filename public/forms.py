@@ -6,7 +6,7 @@ a menu of thousands of names is too long to send and to read. Either way the fil
 address: ?organization=<slug>, ?country=<code>.
 """
 
-from functools import partial
+from functools import cache, partial
 
 from django import forms
 from django.db.models import Q
@@ -90,12 +90,24 @@ class SuggestingInput(forms.TextInput):
 
 
 class NamedChoiceField(forms.ChoiceField):
-    """A choice given by its value or, as typed in a text box, by its name: "Libya" is ly."""
+    """A choice given by its value or, as typed in a text box, by its name: "Libya" is ly.
+
+    `values`, set by the form, gives {value: name} of every choice: a value is checked by one
+    lookup, not by walking through thousands of choices.
+    """
+
+    values = None
+
+    def valid_value(self, value):
+        if self.values is None:
+            return super().valid_value(value)
+        return str(value) in self.values()
 
     def to_python(self, value):
         value = super().to_python(value).strip()
         if value and not self.valid_value(value):
-            names = {str(label).casefold(): key for key, label in self.choices if key}
+            choices = self.values().items() if self.values is not None else self.choices
+            names = {str(label).casefold(): key for key, label in choices if key}
             value = names.get(value.casefold(), value)
         return value
 
@@ -147,6 +159,11 @@ def filter_values(request, name):
     return state.remember(request, f"conference-filter-values:{name}", rows, FILTER_CHOICES_SECONDS)
 
 
+def values_of(request, name):
+    """{value: name} of every choice of a filter but the first, which clears it."""
+    return {value: label for value, label, _uses in filter_values(request, name)}
+
+
 def choices_of(request, name):
     return [("", FILTER_VALUES[name][1]), *((value, label) for value, label, _uses in filter_values(request, name))]
 
@@ -192,6 +209,8 @@ class ConferenceFilterForm(forms.Form):
                 self.fields[name].widget = SuggestingInput()
             # A callable: the choices are only read to check a value the reader sent.
             self.fields[name].choices = partial(choices_of, request, name)
+            if isinstance(self.fields[name], NamedChoiceField):
+                self.fields[name].values = cache(partial(values_of, request, name))
             self.fields[name].widget.options_html = options_html
         self.fields["status"].choices = [("", _("Any status")), *ConferenceStatus.choices]
         # No role is hosting; "host" is taken too, as the API takes it, but not offered twice.
