@@ -7,7 +7,8 @@
    beside the trivial /healthz endpoint as the ceiling of the stack. wrk asks for gzip, as
    every browser does.
 4. Measures the page weight of a conference page on a first and a repeat visit.
-5. Prints every figure, checks the targets, and writes docs/performance.md.
+5. Measures the CPU time of one uncached render of each page, in-process (bench/render.py).
+6. Prints every figure, checks the targets, and writes docs/performance.md.
 
 Each measurement is repeated (--runs) and the median is reported: these machines are shared.
 """
@@ -23,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 import invalidation
+import render
 from common import (
     ROOT,
     Server,
@@ -57,31 +59,40 @@ def pages(country):
     ]
 
 
-def prepare(conferences, reuse):
+def prepare(conferences, reuse, database=BENCH_DB, seeds=True):
     figures = {}
-    fresh_database(SEEDS_DB)
-    env = environment(SEEDS_DB)
-    timed_manage(env, "migrate", "--noinput", "-v0")
-    figures["load_seeds"] = timed_manage(env, "load_seeds", "-v0")
-    psql(f'DROP DATABASE IF EXISTS "{SEEDS_DB}"')
+    if seeds:
+        fresh_database(SEEDS_DB)
+        env = environment(SEEDS_DB)
+        timed_manage(env, "migrate", "--noinput", "-v0")
+        figures["load_seeds"] = timed_manage(env, "load_seeds", "-v0")
+        psql(f'DROP DATABASE IF EXISTS "{SEEDS_DB}"')
 
-    env = environment(BENCH_DB)
-    have = database_has(BENCH_DB, "SELECT count(*) FROM conferences_conference WHERE slug LIKE 'synthetic-%'")
+    env = environment(database)
+    have = database_has(database, "SELECT count(*) FROM conferences_conference WHERE slug LIKE 'synthetic-%'")
     if reuse and have == str(conferences):
         figures["generate"] = None
     else:
-        fresh_database(BENCH_DB)
+        fresh_database(database)
         timed_manage(env, "migrate", "--noinput", "-v0")
         figures["generate"] = timed_manage(env, "generate_synthetic", "--conferences", str(conferences))
     timed_manage(env, "migrate", "--noinput", "-v0")
     timed_manage(env, "collectstatic", "--noinput", "-v0")
-    psql("ANALYZE", BENCH_DB)
+    psql("ANALYZE", database)
     country = database_has(
-        BENCH_DB,
+        database,
         "SELECT lower(c.code) FROM conferences_conference f JOIN participants_country c ON c.id = f.host_country_id "
         f"WHERE f.slug = '{CONFERENCE}'",
     )
     return figures, country
+
+
+def measure_render(database):
+    """The CPU time of one uncached render of each page (bench/render.py), printed."""
+    print("Rendering each page in-process…", flush=True)
+    rendered = render.measure(environment(database))
+    render.print_figures(rendered)
+    return rendered
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -168,11 +179,18 @@ def main():
     parser.add_argument("--cache", choices=("redis", "locmem"), default="redis",
                         help=f"Page cache backend of the cached run (redis: {REDIS_URL}).")
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument("--database", default=BENCH_DB, help="The PostgreSQL database of the synthetic conferences.")
+    parser.add_argument("--render-only", action="store_true",
+                        help="Only the in-process render figures (bench/render.py), without gunicorn and wrk.")
     args = parser.parse_args()
     LOGS.mkdir(parents=True, exist_ok=True)
 
     print(f"Preparing {args.conferences} synthetic conferences on PostgreSQL…", flush=True)
-    figures, country = prepare(args.conferences, args.reuse)
+    figures, country = prepare(args.conferences, args.reuse, args.database, seeds=not args.render_only)
+    rendered = measure_render(args.database)
+    if args.render_only:
+        render.write_section(Path(args.output), "current", rendered, machine())
+        return 0 if all(render.verdict(page) == "PASS" for page in rendered["pages"]) else 1
     targets = pages(country)
     rows = []
     cache_env = {"REDIS_URL": REDIS_URL, "DJANGO_CACHE_KEY_PREFIX": "portal-bench"} if args.cache == "redis" else {}
@@ -180,7 +198,8 @@ def main():
         # Pages kept by an earlier run may come from other code at the same data version.
         run("redis-cli", "-u", REDIS_URL, "FLUSHDB", capture=True)
     for mode, cache_seconds in (("uncached", "0"), ("cached", "300")):
-        env = environment(BENCH_DB, PORTAL_PAGE_CACHE_SECONDS=cache_seconds, **(cache_env if mode == "cached" else {}))
+        env = environment(args.database, PORTAL_PAGE_CACHE_SECONDS=cache_seconds,
+                          **(cache_env if mode == "cached" else {}))
         with Server(env, args.port, LOGS / f"gunicorn-{mode}.log") as server:
             ceiling = measure(server.base, "/healthz", args.seconds, args.runs, warm=False)
             rows.append((mode, "/healthz", "/healthz", ceiling, 1.0))
@@ -194,7 +213,7 @@ def main():
                       f"p99 {result['p99']:6.1f} ms  {ratio:6.0%} of /healthz  errors {result['errors']}", flush=True)
             if mode == "cached":
                 weight = page_weight(server.base)
-                edit_lines, edit_checks = invalidation.report(server.base, env, BENCH_DB, args.seconds, args.runs)
+                edit_lines, edit_checks = invalidation.report(server.base, env, args.database, args.seconds, args.runs)
 
     checks = []
     conference = next(r for r in rows if r[0] == "uncached" and r[1] == "conference page")
@@ -224,7 +243,13 @@ def main():
     print(f"page weight: first visit {weight['first'] / 1024:.1f} KB, repeat visit {weight['repeat'] / 1024:.1f} KB")
     for label, ok, detail in checks:
         print(f"{'PASS' if ok else 'FAIL'}  {label}  {detail}")
+    for page in rendered["pages"]:
+        checks.append((f"{page['name']}: uncached render ≤ {page['budget']} ms of CPU", render.verdict(page) == "PASS",
+                       f"{page['ms']:.1f} ms"))
+    for label, ok, detail in checks[-len(rendered["pages"]):]:
+        print(f"{'PASS' if ok else 'FAIL'}  {label}  {detail}")
     write_report(Path(args.output), args, figures, rows, weight, checks, edit_lines)
+    render.write_section(Path(args.output), "current", rendered, machine())
     return 0 if all(ok for _, ok, _ in checks) else 1
 
 
@@ -280,7 +305,9 @@ def write_report(path, args, figures, rows, weight, checks, sections=()):
         "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
+    # The render sections (bench/render.py) follow; the figures from before the render work stay.
+    kept = render.sections(path.read_text(encoding="utf-8")) if path.exists() else ""
+    path.write_text("\n".join(lines) + (f"\n{kept}" if kept else ""), encoding="utf-8")
     print(f"wrote {path}")
 
 

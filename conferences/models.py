@@ -127,7 +127,7 @@ class ConferenceQuerySet(SluggedQuerySet):
         return self.filter(pk__in=played)
 
     def for_cards(self):
-        """Only what a conference's card in a list shows (includes/card_conference.html), with
+        """Only what a conference's card in a list shows (public/templatetags/cards.py), with
         its host country: a country page lists hundreds, and whole records cost more to build."""
         return self.select_related("host_country").only(*CARD_FIELDS)
 

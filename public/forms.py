@@ -1,12 +1,17 @@
-"""The public pages' forms: the conference list's filters, and the widget that draws them."""
+"""The public pages' forms: the conference list's filters, and the widgets that draw them.
 
-from functools import partial
+A filter with a few dozen choices is a menu. One with more (thousands of organizations at
+scale) is a text box suggesting the most used (a <datalist>), where the name can be typed:
+a menu of thousands of names is too long to send and to read. Either way the filter keeps its
+address: ?organization=<slug>, ?country=<code>.
+"""
+
+from functools import cache, partial
 
 from django import forms
 from django.db.models import Q
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models import (
@@ -22,7 +27,11 @@ from core.dates import MONTH_NAMES
 from organizations.models import Organization
 from participants.models import Country
 
+from .queries import related_count
+
 FILTER_CHOICES_SECONDS = 3600
+# A filter with more choices than this is a text box with suggestions, the most used this many.
+MENU_LIMIT = 60
 
 # The part a country played at a conference, in the words of the countries index's columns.
 ROLE_CHOICES = [
@@ -48,6 +57,10 @@ class PlainSelect(forms.Select):
 
     options_html = None
 
+    def use_required_attribute(self, initial):
+        # The filters are never required; Select would read the first choice to say so.
+        return False
+
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v is not None}
         options = self.options_html if self.options_html is not None else render_options(self.choices)
@@ -60,54 +73,144 @@ class PlainSelect(forms.Select):
         )
 
 
-def filter_choices(request):
-    """The options of the list's filters, kept for the data's version and language
-    (state.remember): they read whole tables (every country at a conference, organization, year)."""
-    return state.remember(request, "conference-filter-choices", compute_filter_choices, FILTER_CHOICES_SECONDS)
+class SuggestingInput(forms.TextInput):
+    """A text box with a <datalist> of suggestions, drawn once per version (`options_html`)."""
+
+    options_html = ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attributes = self.build_attrs(self.attrs, attrs)
+        suggestions = f"{attributes.get('id', name)}-suggestions"
+        return format_html(
+            '<input type="text" name="{}"{}{} list="{}" autocomplete="off" dir="auto">'
+            '<datalist id="{}">{}</datalist>',
+            name, format_html(' value="{}"', value) if value else "", forms.utils.flatatt(attributes),
+            suggestions, suggestions, mark_safe(self.options_html),
+        )
 
 
-def compute_filter_choices():
-    """{field: (choices, the <option>s drawn)}. Only the columns the options show: thousands of
-    rows must stay cheap, and so must drawing them, once per version rather than per request."""
-    choices = {
-        "country": [("", gettext("All countries"))] + [
-            (code.lower(), name)
-            for code, name in Country.objects.filter(
-                Q(pk__in=Conference.objects.values("host_country")) | Q(pk__in=Participation.objects.values("country"))
-            )
-            .order_by("name")
-            .values_list("code", "name")
-        ],
-        "year": [("", gettext("All years"))] + [
-            (str(day.year), str(day.year)) for day in Conference.objects.dates("start_date", "year", order="DESC")
-        ],
-        "organization": [("", gettext("All organizations"))] + list(
-            Organization.objects.filter(pk__in=ConferenceOrganization.objects.values("organization"))
-            .order_by("name")
-            .values_list("slug", "name")
-        ),
-        "topic": [("", gettext("All topics"))] + list(Topic.objects.order_by("name").values_list("slug", "name")),
-    }
-    return {name: (options, render_options(options)) for name, options in choices.items()}
+class NamedChoiceField(forms.ChoiceField):
+    """A choice given by its value or, as typed in a text box, by its name: "Libya" is ly.
+
+    `values`, set by the form, gives {value: name} of every choice: a value is checked by one
+    lookup, not by walking through thousands of choices.
+    """
+
+    values = None
+
+    def valid_value(self, value):
+        if self.values is None:
+            return super().valid_value(value)
+        return str(value) in self.values()
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if value and not self.valid_value(value):
+            choices = self.values().items() if self.values is not None else self.choices
+            names = {str(label).casefold(): key for key, label in choices if key}
+            value = names.get(value.casefold(), value)
+        return value
+
+
+def country_rows():
+    return [
+        (code.lower(), name, uses)
+        for code, name, uses in Country.objects.filter(
+            Q(pk__in=Conference.objects.values("host_country")) | Q(pk__in=Participation.objects.values("country"))
+        )
+        .annotate(uses=related_count(Country, "participations"))
+        .order_by("name")
+        .values_list("code", "name", "uses")
+    ]
+
+
+def organization_rows():
+    return list(
+        Organization.objects.filter(pk__in=ConferenceOrganization.objects.values("organization"))
+        .annotate(uses=related_count(Organization, "conference_roles"))
+        .order_by("name")
+        .values_list("slug", "name", "uses")
+    )
+
+
+def year_rows():
+    days = Conference.objects.dates("start_date", "year", order="DESC")
+    return [(str(day.year), str(day.year), None) for day in days]
+
+
+def topic_rows():
+    return [(slug, name, None) for slug, name in Topic.objects.order_by("name").values_list("slug", "name")]
+
+
+# Each filter that reads a table: how to read its values, and its first option, which clears it.
+FILTER_VALUES = {
+    "country": (country_rows, _("All countries")),
+    "year": (year_rows, _("All years")),
+    "organization": (organization_rows, _("All organizations")),
+    "topic": (topic_rows, _("All topics")),
+}
+
+
+def filter_values(request, name):
+    """The (value, name, uses) rows of a filter, kept for the data's version and language
+    (state.remember): they read whole tables (every country at a conference, organization,
+    year). Read to check a value a reader sent, and to draw the menus once per version."""
+    rows, _label = FILTER_VALUES[name]
+    return state.remember(request, f"conference-filter-values:{name}", rows, FILTER_CHOICES_SECONDS)
+
+
+def values_of(request, name):
+    """{value: name} of every choice of a filter but the first, which clears it."""
+    return {value: label for value, label, _uses in filter_values(request, name)}
+
+
+def choices_of(request, name):
+    return [("", FILTER_VALUES[name][1]), *((value, label) for value, label, _uses in filter_values(request, name))]
+
+
+def filter_menus(request):
+    """{field: (its <option>s drawn, whether it is a text box)}, drawn once per version."""
+    return state.remember(request, "conference-filters", lambda: draw_filter_menus(request), FILTER_CHOICES_SECONDS)
+
+
+def most_used(rows):
+    """The (value, name) pairs of (value, name, uses) rows, most used first; a tie by name."""
+    return [(value, name) for value, name, _uses in sorted(rows, key=lambda row: (-row[2], row[1]))]
+
+
+def draw_filter_menus(request):
+    """Each filter's <option>s: all of a menu's, or the most used as a text box's suggestions."""
+    drawn = {}
+    for name in FILTER_VALUES:
+        rows = filter_values(request, name)
+        if name in ("country", "organization") and len(rows) > MENU_LIMIT:
+            drawn[name] = (render_options(most_used(rows)[:MENU_LIMIT]), True)
+        else:
+            drawn[name] = (render_options(choices_of(request, name)), False)
+    return drawn
 
 
 class ConferenceFilterForm(forms.Form):
     """The list's filters. They combine, and live in the query string so a view can be linked."""
 
-    country = forms.ChoiceField(label=_("Country"), required=False, widget=PlainSelect)
+    country = NamedChoiceField(label=_("Country"), required=False, widget=PlainSelect)
     # The part the country played; none is hosting, as `?country=` alone has always meant.
     role = forms.ChoiceField(label=_("Role"), required=False, widget=PlainSelect)
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None, widget=PlainSelect)
     month = forms.TypedChoiceField(label=_("Month"), required=False, coerce=int, empty_value=None, widget=PlainSelect)
-    organization = forms.ChoiceField(label=_("Organization"), required=False, widget=PlainSelect)
+    organization = NamedChoiceField(label=_("Organization"), required=False, widget=PlainSelect)
     topic = forms.ChoiceField(label=_("Topic"), required=False, widget=PlainSelect)
     status = forms.ChoiceField(label=_("Status"), required=False, widget=PlainSelect)
 
     def __init__(self, data=None, request=None):
         super().__init__(data)
-        for name, (choices, options_html) in filter_choices(request).items():
+        for name, (options_html, suggesting) in filter_menus(request).items():
+            if suggesting:
+                self.fields[name].widget = SuggestingInput()
             # A callable: the choices are only read to check a value the reader sent.
-            self.fields[name].choices = partial(list, choices)
+            self.fields[name].choices = partial(choices_of, request, name)
+            if isinstance(self.fields[name], NamedChoiceField):
+                self.fields[name].values = cache(partial(values_of, request, name))
             self.fields[name].widget.options_html = options_html
         self.fields["status"].choices = [("", _("Any status")), *ConferenceStatus.choices]
         # No role is hosting; "host" is taken too, as the API takes it, but not offered twice.

@@ -521,6 +521,30 @@ def test_an_unknown_filter_value_is_reported_not_ignored_silently(client):
     assert "Select a valid choice" in page_text(document)
 
 
+def test_a_filter_with_many_choices_is_a_text_box_suggesting_the_most_used(client, monkeypatch):
+    """Past forms.MENU_LIMIT choices a filter is no menu of every name but a text box with the most
+    used as suggestions; its address stays ?organization=<slug>, and a typed name works too."""
+    from public import forms
+
+    monkeypatch.setattr(forms, "MENU_LIMIT", 1)
+    calendar()  # the committee organized two conferences
+    seldom = make.organization("seldom-seen", name_ar="هيئة نادرة", name_en="Seldom Seen Agency")
+    make.conference_organization(make.conference("seldom-2025", start=make.day("2025-01-05")), seldom)
+    document = fetch(client, "conferences:list", "en", query="?organization=seldom-seen")
+    assert document.xpath('//select[@name="organization"]') == []
+    (box,) = document.xpath('//input[@name="organization"]')
+    assert box.get("value") == "seldom-seen"
+    suggestions = document.xpath(f'//datalist[@id="{box.get("list")}"]/option')
+    assert [(option.get("value"), option.text) for option in suggestions] == [
+        ("intelligence-committee", "Committee of Intelligence and Security Services")
+    ]
+    assert document.xpath(f'//label[@for="{box.get("id")}"]')
+    assert cards(document) == ["seldom-2025"]
+    assert listed(client, "?organization=intelligence-committee") == ["committee-2025", "committee-next"]
+    assert listed(client, "?organization=seldom+seen+agency") == ["seldom-2025"]
+    assert "Select a valid choice" in page_text(fetch(client, "conferences:list", "en", query="?organization=nobody"))
+
+
 def test_conference_list_is_paginated_and_pages_keep_the_filters(client):
     calendar()  # three held in Libya
     libya = make.named_country("LY")
@@ -873,3 +897,19 @@ def test_the_real_conferences_pages_say_what_the_reports_say(client, language):
         words = page_text(page(client, "conferences:detail", language, slug=slug))
         for fact in facts:
             assert fact in words, (slug, fact)
+
+
+def test_a_country_page_shows_each_parts_note_in_the_pages_language_or_in_arabic(client):
+    """The note of a country's part in a conference, under the conference's card: in English on the
+    English page when there is one, else the Arabic, as every translated field falls back."""
+    egypt, libya = make.named_country("EG"), make.named_country("LY")
+    summit = make.conference("summit-notes", start=make.day("2025-03-01"), host_country=libya)
+    forum = make.conference("forum-notes", start=make.day("2025-04-01"), host_country=libya)
+    make.participation(summit, egypt, note_ar="بوفد رفيع.", note_en="With a high-level delegation.")
+    make.participation(forum, egypt, role="absent", note_ar="قاطعت المؤتمر.")
+    english = page_text(record_page(client, egypt, "en"))
+    assert "With a high-level delegation." in english
+    assert "قاطعت المؤتمر." in english
+    arabic = page_text(record_page(client, egypt, "ar"))
+    assert "بوفد رفيع." in arabic
+    assert "With a high-level delegation." not in arabic

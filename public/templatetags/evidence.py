@@ -6,16 +6,40 @@
 
 The view puts `references` (public.evidence.References) in the context; numbering as the page
 is drawn keeps the numbers in the page's order, wherever a section moves.
+
+A conference page marks every country and person with its references: the plain marks, most of
+them, are written here in Python; opinions and disputes, which say more, by
+templates/includes/evidence.html.
 """
 
 from django import template
+from django.template.loader import get_template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/evidence.html", takes_context=True)
+def mark(citation):
+    """A reference mark, [3], linking to the list; the first mark of a reference is the list's way back."""
+    anchor = format_html(' id="{}"', citation.anchor) if getattr(citation, "anchor", None) else ""
+    label = gettext("Reference %(number)s") % {"number": citation.ref_number}
+    return format_html(
+        '<sup class="ref"><a href="#ref-{}"{} aria-label="{}">[{}]</a></sup>',
+        citation.ref_number, anchor, label, citation.ref_number,
+    )
+
+
+@register.simple_tag(takes_context=True)
 def evidence(context, citations):
-    return {"evidence": context["references"].cite(citations), "LANGUAGE_CODE": context.get("LANGUAGE_CODE")}
+    found = context["references"].cite(citations or [])
+    if found.opinions or found.disputes:
+        return get_template("includes/evidence.html").render(
+            {"evidence": found, "LANGUAGE_CODE": context.get("LANGUAGE_CODE")}
+        )
+    # Each mark is escaped by format_html.
+    return mark_safe("".join(mark(citation) for citation in found.supports))
 
 
 @register.inclusion_tag("includes/references.html", takes_context=True)

@@ -7,6 +7,8 @@ of a page, in one query each), so each page runs a fixed number of SQL queries.
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Prefetch
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -86,18 +88,32 @@ class HomeView(PublicViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        conferences = Conference.objects.with_host_and_series().newest_first()
+        conferences = Conference.objects.for_cards().newest_first()
         context["conferences"] = conferences[: self.latest_count]
         # One aggregate gives the total, the year list and the timeline's counts.
         summary = state.remember(self.request, "home-summary", home_summary)
         counts = summary["counts"]
         context["conference_total"] = sum(counts.values())
         context["years"] = timeline.year_counts(counts)
-        context["timeline"] = timeline.build(
+        # The timeline reads a few rows of every month shown, and is a long piece to draw: it is
+        # drawn once for the data's version (state.remember), like the counts it is built on.
+        drawn = state.remember(self.request, "home-timeline", lambda: self.draw_timeline(counts))
+        context["timeline"] = mark_safe(drawn)
+        # So are the ways in: whole-table counts, and four lists to draw.
+        years = context["years"]
+        drawn = state.remember(self.request, "home-ways-in", lambda: self.draw_ways_in(summary["ways_in"], years))
+        context["ways_in"] = mark_safe(drawn)
+        return context
+
+    def draw_ways_in(self, ways_in, years):
+        return render_to_string("conferences/home_ways_in.html", {**ways_in, "years": years})
+
+
+    def draw_timeline(self, counts):
+        built = timeline.build(
             Conference.objects.all(), counts, self.timeline_years, self.timeline_per_month, timeline.ListLinks()
         )
-        context.update(summary["ways_in"])
-        return context
+        return render_to_string("includes/timeline.html", {"timeline": built}) if built else ""
 
 
 class ConferenceListView(PublicViewMixin, ListView):
@@ -118,7 +134,7 @@ class ConferenceListView(PublicViewMixin, ListView):
 
     def get_queryset(self):
         self.form = ConferenceFilterForm(self.request.GET or None, request=self.request)
-        return self.form.filter(Conference.objects.with_host_and_series().newest_first())
+        return self.form.filter(Conference.objects.for_cards().newest_first())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -136,7 +152,10 @@ class ConferenceDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
         return Conference.objects.with_rows().prefetch_related(
             Prefetch(
                 "series__conferences",
-                queryset=Conference.objects.select_related("host_country").order_by("edition", "start_date"),
+                # Only what the links to the other editions show.
+                queryset=Conference.objects.only(
+                    "slug", "short_name", "short_name_ar", "short_name_en", "series", "edition", "start_date"
+                ).order_by("edition", "start_date"),
             ),
         )
 
@@ -227,7 +246,7 @@ class SeriesDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         series = self.object
         editions = Conference.objects.filter(series=series)
-        context["page_obj"] = paginate(self.request, editions.with_host_and_series().newest_first())
+        context["page_obj"] = paginate(self.request, editions.for_cards().newest_first())
         counts = timeline.bucket_counts(editions)
         # The editions list holds every conference the timeline leaves out.
         links = timeline.AnchorLinks("#editions", _("Editions, newest first"))
@@ -267,7 +286,7 @@ class TopicDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         topic = self.object
-        context["page_obj"] = paginate(self.request, topic.conferences.with_host_and_series().newest_first())
+        context["page_obj"] = paginate(self.request, topic.conferences.for_cards().newest_first())
         description = text_in(topic, "description")
         if description:
             text = gettext("%(name)s: %(description)s Security conferences in Africa that discussed this topic.")

@@ -1,13 +1,21 @@
 """The public pages of countries and people."""
 
+import datetime
+from dataclasses import dataclass, replace
+
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from conferences.models import Attendance, Citation, Conference, Participation
+from core import state
+from core.addresses import cached_reverse
 from organizations.models import Organization, Position
 from participants.models import Country, Person, Region
 
@@ -44,10 +52,34 @@ def map_groups(roles, countries, kind):
 GROUP_PAGE_SIZE = 20
 
 
+@dataclass(slots=True)
+class Entry:
+    """A conference in a group of a country page, as far as sorting, paging and the map need it;
+    `conference`, the record its card shows, is loaded only for the entries of the pages shown."""
+
+    pk: int
+    start_date: datetime.date | None
+    slug: str
+    place: object = None
+    note: str = ""
+    conference: object = None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A country where conferences were held, as the map and the text beside it link it."""
+
+    code: str
+    name: str
+
+    def get_absolute_url(self):
+        return cached_reverse("countries:detail", code=self.code.lower())
+
+
 def newest_first(entry):
     """Sort key: conferences with a date, newest first, then the undated ones."""
-    start = entry["conference"].start_date
-    return (start is None, -start.toordinal() if start else 0, entry["conference"].slug)
+    start = entry.start_date
+    return (start is None, -start.toordinal() if start else 0, entry.slug)
 
 
 class CountryListView(PublicViewMixin, ListView):
@@ -68,25 +100,37 @@ class CountryListView(PublicViewMixin, ListView):
     }
 
     def get_queryset(self):
-        # One correlated count per column: joining both relations at once would multiply rows.
-        return Country.objects.annotate(
+        return Country.objects.order_by("name")
+
+    def counted(self):
+        """The countries with their counts. One correlated count per column: joining both
+        relations at once would multiply rows."""
+        return self.get_queryset().annotate(
             hosted_count=related_count(Country, "hosted_conferences"),
             participant_count=related_count(Country, "participations", role=PARTICIPANT),
             announced_count=related_count(Country, "participations", role=ANNOUNCED),
             absent_count=related_count(Country, "participations", role=ABSENT),
-        ).order_by("name")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The counts read the whole participation table, and hundreds of rows take longer to draw
+        # than the rest of the page: the index is drawn once for the data's version (state.remember).
+        context["index"] = mark_safe(
+            state.remember(self.request, "countries-index", lambda: self.draw_index(list(self.counted())))
+        )
+        return context
+
+    def draw_index(self, countries):
+        """The map and the tables by region, as markup."""
         regions = {value: {"region": value, "label": label, "countries": []} for value, label in Region.choices}
-        for country in context["countries"]:
+        for country in countries:
             regions.setdefault(
                 country.region, {"region": country.region, "label": country.region, "countries": []}
             )["countries"].append(country)
-        context["regions"] = [group for group in regions.values() if group["countries"]]
         # The map: each country by the strongest part it had (hosting, then taking part, ...).
         roles = {}
-        for country in context["countries"]:
+        for country in countries:
             counts = zip(
                 maps.ROLES,
                 (country.hosted_count, country.participant_count, country.announced_count, country.absent_count),
@@ -95,26 +139,30 @@ class CountryListView(PublicViewMixin, ListView):
             role = next((role for role, count in counts if count), None)
             if role:
                 roles[country.code] = role
-        context["map_roles"] = roles
-        context["map_groups"] = map_groups(roles, context["countries"], "index")
-        unplaced = [c for c in context["countries"] if c.code not in roles and c.code in maps.SHAPES]
+        groups = map_groups(roles, countries, "index")
+        unplaced = [c for c in countries if c.code not in roles and c.code in maps.SHAPES]
         if unplaced:
-            context["map_groups"].append({"role": "land", "label": maps.LAND_LABEL, "countries": unplaced})
-        return context
+            groups.append({"role": "land", "label": maps.LAND_LABEL, "countries": unplaced})
+        return render_to_string("participants/country_index.html", {
+            "countries": countries,
+            "regions": [group for group in regions.values() if group["countries"]],
+            "map_roles": roles,
+            "map_groups": groups,
+        })
 
 
 class CountryDetailView(PublicViewMixin, DetailView):
+    """A country: the conferences it hosted, took part in, was announced for or stayed away
+    from, each group with its own pager, and the map of where they were held.
+
+    A country may be at thousands of conferences: what sorts, pages and maps them is read as
+    plain rows (dates, slugs and places), and whole records only for the cards of the pages shown.
+    """
+
     model = Country
 
     def get_queryset(self):
-        # The conferences come in a second, indexed query (by primary key), rather than a join
-        # that would read the whole conference table; the view sorts them, newest first.
-        participations = Participation.objects.order_by().prefetch_related(
-            Prefetch("conference", queryset=Conference.objects.for_cards().order_by())
-        )
         return Country.objects.prefetch_related(
-            Prefetch("hosted_conferences", queryset=Conference.objects.for_cards()),
-            Prefetch("participations", queryset=participations),
             Prefetch("people", queryset=Person.objects.order_by("name")),
             Prefetch("organizations", queryset=Organization.objects.select_related("parent").order_by("name")),
         )
@@ -143,23 +191,22 @@ class CountryDetailView(PublicViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         country = self.object
-        groups = {role: {} for role, _heading in COUNTRY_GROUPS}
-        for conference in country.hosted_conferences.all():
-            groups[HOST][conference.pk] = {"conference": conference, "note": ""}
-        for participation in country.participations.all():
-            entry = groups.setdefault(participation.role, {}).setdefault(
-                participation.conference_id, {"conference": participation.conference, "note": ""}
-            )
-            entry["note"] = participation.note
+        groups = self.entries()
         context["conference_groups"] = []
+        shown = []
         for role, heading in COUNTRY_GROUPS:
             # Each group is a side list with its own pager; the map shows all of them.
             param = f"{role}-page"
             entries = Paginator(sorted(groups[role].values(), key=newest_first), GROUP_PAGE_SIZE)
-            context["conference_groups"].append({
-                "role": role, "heading": heading, "param": param,
-                "page_obj": entries.get_page(self.request.GET.get(param)),
-            })
+            page_obj = entries.get_page(self.request.GET.get(param))
+            shown += page_obj.object_list
+            context["conference_groups"].append(
+                {"role": role, "heading": heading, "param": param, "page_obj": page_obj}
+            )
+        # The cards of the pages shown, in one query by primary key.
+        cards = Conference.objects.for_cards().in_bulk([entry.pk for entry in shown])
+        for entry in shown:
+            entry.conference = cards[entry.pk]
         context["map_roles"], context["map_countries"] = self.map_of(groups)
         context["map_groups"] = map_groups(context["map_roles"], context["map_countries"], "country")
         description = gettext(
@@ -175,9 +222,48 @@ class CountryDetailView(PublicViewMixin, DetailView):
         )
         return context
 
+    def entries(self):
+        """{role: {conference pk: Entry}}: the conferences it hosted, then those of its parts.
+
+        Two indexed queries: its parts (by the participation's country), then the conferences
+        it hosted or had a part in (by the host's key, and by primary key), with their places.
+        """
+        country = self.object
+        english = translation.get_language() == "en"
+        # The note in the page's language, or in Arabic as the models fall back to: read as two
+        # plain columns, since the translated field's own fallback costs more than the query.
+        parts = [
+            (pk, role, (note_en if english else "") or note_ar)
+            for pk, role, note_ar, note_en in Participation.objects.filter(country=country)
+            .order_by()
+            .values_list("conference_id", "role", "note_ar", "note_en")
+        ]
+        conferences = Conference.objects.filter(
+            Q(host_country=country) | Q(pk__in={pk for pk, _role, _note in parts})
+        ).order_by().values_list(
+            "pk", "start_date", "slug", "host_country_id", "host_country__code", "host_country__name_ar",
+            "host_country__name_en",
+        )
+        groups = {role: {} for role, _heading in COUNTRY_GROUPS}
+        found, places = {}, {}
+        for pk, start_date, slug, host_id, code, name_ar, name_en in conferences:
+            if code is not None and code not in places:
+                # The name in the page's language, or in Arabic as the models fall back to.
+                places[code] = Place(code, (name_en if english else "") or name_ar)
+            found[pk] = entry = Entry(pk, start_date, slug, places.get(code))
+            if host_id == country.pk:
+                groups[HOST][pk] = entry
+        for pk, role, note in parts:
+            group = groups.setdefault(role, {})
+            if pk not in group:
+                # A copy: one conference may be in two groups, each with its own note.
+                group[pk] = replace(found[pk])
+            group[pk].note = note
+        return groups
+
     def map_of(self, groups):
         """Where the country's conferences were held: {code: the strongest part it had there}, and
-        the Country records of those places and of the country itself, which the map links.
+        the places (the country itself among them), which the map links.
 
         Its own territory is "host" when it hosted there; a conference it co-hosted elsewhere
         counts as taking part at that place. Conferences with no recorded place are not drawn.
@@ -186,14 +272,14 @@ class CountryDetailView(PublicViewMixin, DetailView):
         found, places = {}, {}
         for role, entries in groups.items():
             for entry in entries.values():
-                place = entry["conference"].host_country
+                place = entry.place
                 if place is None:
                     continue
-                part = PARTICIPANT if role == HOST and place.pk != country.pk else role
+                part = PARTICIPANT if role == HOST and place.code != country.code else role
                 places[place.code] = place
                 found.setdefault(place.code, set()).add(part)
         roles = {code: maps.strongest(found_roles) for code, found_roles in found.items()}
-        places.setdefault(country.code, country)
+        places[country.code] = country
         return roles, list(places.values())
 
 
