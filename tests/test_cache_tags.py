@@ -112,9 +112,14 @@ def displayed(content, language):
 
 
 def covered(record, tags):
-    """Whether an edit to the record drops a page with these tags."""
+    """Whether an edit to the record drops a page with these tags: its own, its kind's list, the
+    search index's, or the about tag of a record it points to (core/tags.py)."""
     model = type(record)._meta.model_name
-    return bool({f"{model}-{record.pk}", f"{model}-list", INDEX_TAG} & tags)
+    about = {
+        f"about-{field.related_model._meta.model_name}-{getattr(record, field.attname)}"
+        for field in record._meta.concrete_fields if field.many_to_one
+    }
+    return bool(({f"{model}-{record.pk}", f"{model}-list", INDEX_TAG} | about) & tags)
 
 
 def get(client, address):
