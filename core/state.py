@@ -74,7 +74,7 @@ def remember(request, name, compute, seconds=3600):
     if entry is None:
         with tags.collecting() as shown:
             value = compute()
-        entry = (value, shown)
+        entry = (value, frozenset(shown))
         cache.set(key, entry, seconds)
     value, shown = entry
     tags.add(*shown)

@@ -53,15 +53,32 @@ def tags_of(model, pks):
     return {tag(model, pk) for pk in pks}
 
 
+class _Tags(set):
+    """The tags of an answer being made, and what each loaded record points to."""
+
+    def __init__(self):
+        super().__init__({ALL})
+        self.parents = {}
+
+    def prune(self):
+        """Leaves out the tag of a record shown on the page about a record it points to: a change
+        to it drops that page's about tag anyway. Fewer tags, cheaper hits (a conference page's
+        rows: its participations, attendances, citations)."""
+        for record_tag, (model, ids) in self.parents.items():
+            if not _parent_tags(model, ids).isdisjoint(self):
+                self.discard(record_tag)
+
+
 @contextlib.contextmanager
 def collecting():
     """Collects the tags of what is shown while the block runs; yields the set."""
-    tags = {ALL}
+    tags = _Tags()
     token = _collected.set(tags)
     try:
         yield tags
     finally:
         _collected.reset(token)
+        tags.prune()
 
 
 def add(*tags):
@@ -73,11 +90,14 @@ def add(*tags):
 
 def loaded(instance):
     """A record was loaded from the database (TrackedModel.from_db)."""
+    # What the record points to as loaded: a save that changes it drops those records' answers too.
+    instance._loaded_parents = ids = _parent_ids(instance)
     collected = _collected.get()
     if collected is not None:
-        collected.add(tag(type(instance), instance.pk))
-    # What the record points to as loaded: a save that changes it drops those records' answers too.
-    instance._loaded_parents = _parent_ids(instance)
+        record_tag = tag(type(instance), instance.pk)
+        collected.add(record_tag)
+        if ids:
+            collected.parents[record_tag] = (type(instance), ids)
 
 
 @functools.cache
@@ -89,16 +109,17 @@ def _parent_ids(instance):
     return tuple(instance.__dict__.get(field.attname) for field in _parent_fields(type(instance)))
 
 
-def _parent_tags(instance, ids):
-    fields = _parent_fields(type(instance))
+def _parent_tags(model, ids):
+    fields = _parent_fields(model)
     return {f"about-{tag(field.related_model, pk)}" for field, pk in zip(fields, ids, strict=True) if pk is not None}
 
 
 def _changed_tags(instance):
     """The record's own tag, its kind's list, and the pages about what it points to, now and as loaded."""
-    tags = {tag(type(instance), instance.pk), list_tag(type(instance))} | _parent_tags(instance, _parent_ids(instance))
+    model = type(instance)
+    tags = {tag(model, instance.pk), list_tag(model)} | _parent_tags(model, _parent_ids(instance))
     if hasattr(instance, "_loaded_parents"):
-        tags |= _parent_tags(instance, instance._loaded_parents)
+        tags |= _parent_tags(model, instance._loaded_parents)
     return tags
 
 
