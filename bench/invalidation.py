@@ -132,5 +132,11 @@ def report(base, env, database, seconds, runs):
         f"req/s without edits, {stream['editing']:.0f} req/s with an edit a second from `bench/editor.py` "
         f"({stream['edits']} edits in all): {stream['ratio']:.0%} of the throughput without edits.",
         "",
+        "Where an edit's cost goes: each drops the pages that show the conference and the pages that list "
+        "conferences (the home page, the lists, the feeds), which render again; and it moves the site's version "
+        "on, so the summaries drawn once per version (the countries index's counts, the home page's timeline and "
+        "ways in, the list's filters) are drawn again too, in each language. Keying those summaries by tag, as "
+        "the pages are, would spare them only edits that do not touch what they count.",
+        "",
     ]
     return lines, checks
