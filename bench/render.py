@@ -26,7 +26,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, machine, median
+from common import write_section as write_markdown_section
 
 # Milliseconds of CPU per uncached render at 10,000 conferences.
 BUDGETS = {
@@ -96,12 +97,6 @@ def render(browser, path):
     if response.status_code != 200:
         raise SystemExit(f"{path} answers {response.status_code}, not 200: fix the path before measuring it.")
     return response
-
-
-def median(values):
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def time_page(browser, path, renders, warm):
@@ -200,18 +195,12 @@ def sections(text):
     return text[heading + 1:] if heading >= 0 else ""
 
 
-def write_section(path, section, figures, machine=""):
+def write_section(path, section, figures, described=""):
     """Puts the figures in `path` between this section's markers, or at the end under its heading."""
-    start, end = START.format(section=section), END.format(section=section)
-    intro = [f"Measured on {time.strftime('%Y-%m-%d')} by `bench/render.py`" + (f" on: {machine}." if machine else ".")]
-    body = "\n".join([start, *intro, "", *report_lines(figures), end])
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if start in text and end in text:
-        text = text[: text.index(start)] + body + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip("\n") + f"\n\n## {HEADINGS[section]}\n\n" + body + "\n"
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}")
+    on = f" on: {described}." if described else "."
+    intro = f"Measured on {time.strftime('%Y-%m-%d')} by `bench/render.py`{on}"
+    write_markdown_section(path, START.format(section=section), END.format(section=section),
+                           [intro, "", *report_lines(figures)], HEADINGS[section])
 
 
 def print_figures(figures):
@@ -243,9 +232,6 @@ def main():
         for name, text in figures["profiles"].items():
             print(f"\n{name}\n{text}")
     if args.write:
-        sys.path.insert(0, str(ROOT / "bench"))
-        from common import machine
-
         write_section(Path(args.write), args.section, figures, machine())
     return 0 if all(verdict(page) == "PASS" for page in figures["pages"]) else 1
 
