@@ -20,6 +20,7 @@ same person is one node whether met on their own page or among a conference's at
 
 import json
 import re
+import weakref
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -100,7 +101,19 @@ def json_ld(data):
     return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))
 
 
+# The scheme and host of each request's absolute addresses, found once: a conference's JSON-LD
+# holds a hundred addresses.
+_origins = weakref.WeakKeyDictionary()
+
+
 def _absolute(request, path):
+    """request.build_absolute_uri(path); for the site's own paths (from reverse(), already quoted),
+    the request's origin and the path."""
+    if path.startswith("/") and not path.startswith("//"):
+        origin = _origins.get(request)
+        if origin is None:
+            origin = _origins[request] = request.build_absolute_uri("/")[:-1]
+        return origin + path
     return request.build_absolute_uri(path)
 
 
@@ -153,11 +166,12 @@ def _country_address(country):
     return {"@type": "PostalAddress", "addressCountry": country.code}
 
 
-def event(request, conference, attendances=(), organization_roles=()):
+def event(request, conference, attendances=(), organization_roles=(), topics=None):
     """schema.org Event for a conference page.
 
-    `attendances` (with person and organization) and `organization_roles` (with organization)
-    are the rows the page already loaded, so building this costs no query.
+    `attendances` (with person and organization), `organization_roles` (with organization) and
+    `topics` (else the conference's) are what the page already loaded, records or the plain rows
+    of public/conference_page.py, so building this costs no query.
     """
     data = {"@context": SCHEMA, **_node(request, conference, "Event")}
     _put(data, "alternateName", conference.short_name if conference.short_name != conference.name else None)
@@ -185,17 +199,18 @@ def event(request, conference, attendances=(), organization_roles=()):
     )
     attendees, seen = [], set()
     for row in attendances:
-        if row.person_id in seen:
+        if row.person.pk in seen:
             continue
-        seen.add(row.person_id)
+        seen.add(row.person.pk)
         attendee = _node(request, row.person, "Person")
-        if row.organization_id:
+        if row.organization is not None:
             attendee["affiliation"] = _organization_node(request, row.organization)
         attendees.append(attendee)
     _put(data, "attendee", attendees)
     if conference.series_id:
         data["superEvent"] = {"@type": "EventSeries", "name": conference.series.name}
-    _put(data, "about", [_node(request, topic, "Thing") for topic in conference.topics.all()])
+    topics = conference.topics.all() if topics is None else topics
+    _put(data, "about", [_node(request, topic, "Thing") for topic in topics])
     data["mainEntityOfPage"] = _web_page(request, conference)
     return data
 

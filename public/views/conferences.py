@@ -14,14 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from conferences.models import (
-    AttendanceRole,
     Citation,
     Conference,
     ConferenceOrganization,
-    Fact,
-    OrganizationRole,
     Participation,
-    ParticipationRole,
     Series,
     SourceReport,
     Topic,
@@ -30,27 +26,13 @@ from core import state
 from organizations.models import Organization
 from participants.models import Country
 
-from .. import previews, structured_data, timeline
+from .. import conference_page, previews, structured_data, timeline
 from ..cite_box import cite_box
-from ..evidence import References, shared
 from ..forms import ConferenceFilterForm
 from ..queries import busiest, related_count
 from ..structured_data import PageMeta, text_in
+from ..templatetags.country_maps import participation_map
 from .base import PAGE_SIZE, PublicViewMixin, SlugHistoryMixin, paginate
-
-# Headings of the country groups on a conference page, in the order they are shown.
-PARTICIPATION_GROUPS = [
-    (ParticipationRole.HOST, _("Host")),
-    (ParticipationRole.PARTICIPANT, _("Taking part")),
-    (ParticipationRole.ANNOUNCED, _("Announced as taking part")),
-    (ParticipationRole.ABSENT, _("Reported absent")),
-]
-
-
-def role_order(choices):
-    """Sort key for rows by the order of their role's choices (not alphabetically)."""
-    rank = {value: index for index, value in enumerate(choices.values)}
-    return lambda row: rank.get(row.role, len(rank))
 
 
 def home_summary():
@@ -146,58 +128,44 @@ class ConferenceListView(PublicViewMixin, ListView):
 
 
 class ConferenceDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
+    """A conference: its facts, each with its references, and its topics, organizations, countries
+    and people, read as plain rows and drawn in Python (public/conference_page.py)."""
+
     model = Conference
 
     def get_queryset(self):
-        return Conference.objects.with_rows().prefetch_related(
-            Prefetch(
-                "series__conferences",
-                # Only what the links to the other editions show.
-                queryset=Conference.objects.only(
-                    "slug", "short_name", "short_name_ar", "short_name_en", "series", "edition", "start_date"
-                ).order_by("edition", "start_date"),
-            ),
-        )
+        return Conference.objects.with_host_and_series()
 
     def get_object(self, queryset=None):
-        conference = super().get_object(queryset)
-        Citation.objects.attach([conference])
-        return conference
+        # The page's own address: the conference in a query compiled once (public/conference_page.py).
+        if queryset is None and self.request.path_info.endswith("/"):
+            conference = conference_page.conference(self.kwargs[self.slug_url_kwarg])
+            if conference is not None:
+                return conference
+        # Any other address (an old slug, another letter case, no trailing slash): SlugHistoryMixin.
+        return super().get_object(queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         conference = self.object
-        # The citations of each fact about the conference, by the fact's name (facts.conference_dates);
-        # the template numbers them as it shows them.
-        facts = {}
-        for citation in conference.cited:
-            facts.setdefault(Fact(citation.fact).name.lower(), []).append(citation)
-
-        participation_groups = []
-        for role, heading in PARTICIPATION_GROUPS:
-            rows = [row for row in conference.participations.all() if row.role == role]
-            if rows:
-                participation_groups.append({"role": role, "heading": heading, "rows": rows, **shared(rows)})
-        organization_roles = sorted(conference.organization_roles.all(), key=role_order(OrganizationRole))
-        attendances = sorted(conference.attendances.all(), key=role_order(AttendanceRole))
-
-        other_editions = []
-        if conference.series_id:
-            other_editions = [c for c in conference.series.conferences.all() if c.pk != conference.pk]
-
+        rows = conference_page.load(conference)
+        drawing = conference_page.Drawing(rows)
         context.update(
-            facts=facts,
-            organization_roles=organization_roles,
-            participation_groups=participation_groups,
-            attendances=attendances,
-            other_editions=other_editions,
-            references=References(),
+            drawn=drawing.draw(),
+            topics=rows.topics,
+            organization_roles=rows.organization_roles,
+            attendances=rows.attendances,
+            other_editions=rows.other_editions,
+            country_map=participation_map(rows.participations),
+            references=drawing.references,
             page_meta=PageMeta(
                 conference.name, conference.summary, "article", conference.updated_at,
                 **previews.page_image(self.request, "conferences", conference, slug=conference.slug),
             ),
             structured_data=structured_data.json_ld(
-                structured_data.event(self.request, conference, attendances, organization_roles)
+                structured_data.event(
+                    self.request, conference, rows.attendances, rows.organization_roles, rows.topics
+                )
             ),
             cite=cite_box(self.request, conference),
         )
