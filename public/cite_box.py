@@ -9,14 +9,23 @@ The BibTeX key and the CSL-JSON id name the record by its id, so they outlive a 
 
 The access date is today's date when the page is rendered, in the site's time zone (TIME_ZONE,
 UTC). A page served from a cache can show a date a few minutes stale around midnight.
+
+The box sits under the page's title: a <details> disclosure, which opens and closes without
+JavaScript. Inside: the short link in the page's language, the title, the last update and today's
+date, a citation in Arabic and one in English (each in its own direction, on both language pages),
+a BibTeX entry, and RIS and CSL-JSON downloads. Plain text in <pre>, so it can be selected and
+copied without JavaScript; static/js/cite.js adds copy buttons where it runs. `CiteBox.html()`
+draws it, in Python: its texts are translated once each.
 """
 
 import json
 import re
 from dataclasses import dataclass
+from html import escape
 
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from core.dates import format_partial_date
@@ -64,6 +73,40 @@ class CiteBox:
     bibtex: str
     ris_url: str
     csl_url: str
+
+    def html(self):
+        """The box's markup. Translated texts are trusted, as a template trusts them; every value is
+        escaped."""
+        updated, accessed = self.updated, self.accessed
+        return SafeString(
+            f'<details class="cite-box" data-copy-label="{gettext("Copy")}" data-copied-label="{gettext("Copied")}" '
+            f'data-failed-label="{gettext("Select the text and copy it")}">\n'
+            f'  <summary><h2 id="cite-heading">{gettext("Cite / permanent link")}</h2></summary>\n'
+            '  <dl class="cite-facts">\n'
+            f'    <dt>{gettext("Permanent link")}</dt>\n'
+            f'    <dd><a href="{escape(self.url)}" dir="ltr">{escape(self.url)}</a></dd>\n'
+            f'    <dt>{gettext("Title")}</dt>\n'
+            f"    <dd>{escape(self.title)}</dd>\n"
+            f'    <dt>{gettext("Last updated")}</dt>\n'
+            f'    <dd><time datetime="{updated.isoformat()}">{escape(format_partial_date(updated))}</time></dd>\n'
+            f'    <dt>{gettext("Accessed")}</dt>\n'
+            f'    <dd><time datetime="{accessed.isoformat()}">{escape(format_partial_date(accessed))}</time></dd>\n'
+            "  </dl>\n"
+            f'  <h3 id="cite-arabic">{gettext("Citation in Arabic")}</h3>\n'
+            f'  <pre class="citation copyable" dir="rtl" lang="ar">{escape(self.arabic)}</pre>\n'
+            f'  <h3 id="cite-english">{gettext("Citation in English")}</h3>\n'
+            f'  <pre class="citation copyable" dir="ltr" lang="en">{escape(self.english)}</pre>\n'
+            '  <h3 id="cite-bibtex">BibTeX</h3>\n'
+            f'  <pre class="citation bibtex copyable" dir="ltr"><code>{escape(self.bibtex)}</code></pre>\n'
+            f'  <h3 id="cite-downloads">{gettext("For a reference manager")}</h3>\n'
+            '  <ul class="inline-list cite-downloads" aria-labelledby="cite-downloads">\n'
+            f'    <li><a href="{escape(self.ris_url)}" download type="application/x-research-info-systems">'
+            f'{gettext("RIS (EndNote, Zotero, Mendeley)")}</a></li>\n'
+            f'    <li><a href="{escape(self.csl_url)}" download type="application/vnd.citationstyles.csl+json">'
+            f'{gettext("CSL-JSON (Zotero, Pandoc)")}</a></li>\n'
+            "  </ul>\n"
+            "</details>\n"
+        )
 
 
 def quoted(title, language):
