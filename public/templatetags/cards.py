@@ -4,20 +4,82 @@ A list shows twenty cards, a country page up to eighty: drawn by a template incl
 they took most of those pages' time. So the card is drawn here, in Python, once per conference:
 its title (linked; a heading of the given level, 2 unless told), its status and dates, and its
 place when one is known. Every text is escaped (html.escape, as Django's escape).
+
+A list reads its cards as plain rows (`card_rows`): only the columns a card shows, in the
+page's language, without building records.
 """
 
+from collections import namedtuple
+from functools import cache
 from html import escape
 
 from django import template
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
-from conferences.models import ConferenceStatus
+from conferences.models import Conference, ConferenceStatus
+from core import tags
+from core.addresses import reverser
 from core.dates import format_date_range, iso_partial_date
+from participants.models import Country
 
 register = template.Library()
 
 STATUS_LABELS = dict(ConferenceStatus.choices)
+
+# The columns of a card, and the texts among them in each language (_ar, _en).
+CARD_COLUMNS = (
+    "pk", "slug", "status", "start_date", "start_precision", "end_date", "end_precision", "host_country_id",
+    "name_ar", "name_en", "city_ar", "city_en", "host_country__name_ar", "host_country__name_en",
+)
+HostCountry = namedtuple("HostCountry", "name")
+
+
+class CardRow:
+    """A conference as its card shows it, from a row of CARD_COLUMNS: the texts in the page's
+    language, or in Arabic where that one is empty, as the translated fields fall back."""
+
+    __slots__ = ("pk", "slug", "status", "start_date", "start_precision", "end_date", "end_precision",
+                 "host_country_id", "name", "city", "host_country", "url")
+
+    def __init__(self, row, english, address):
+        (self.pk, self.slug, self.status, self.start_date, self.start_precision, self.end_date,
+         self.end_precision, self.host_country_id, name_ar, name_en, city_ar, city_en, country_ar, country_en) = row
+        self.name = (name_en if english else "") or name_ar
+        self.city = (city_en if english else "") or city_ar
+        country = (country_en if english else "") or country_ar
+        self.host_country = HostCountry(country) if self.host_country_id is not None else None
+        self.url = address(slug=self.slug)
+
+    def get_absolute_url(self):
+        return self.url
+
+
+def card_rows(queryset, tagged=True):
+    """The cards of a queryset of conferences, as CardRows in its order.
+
+    The answer carries the tags of the conferences and host countries shown (core.tags), as
+    records loaded would give it; `tagged=False` leaves that to the caller.
+    """
+    english, address = get_language() == "en", reverser("conferences:detail")
+    rows = [CardRow(row, english, address) for row in queryset.values_list(*CARD_COLUMNS)]
+    if tagged:
+        tag_cards(rows)
+    return rows
+
+
+def tag_cards(rows):
+    """The cache tags of the conferences and host countries of these cards."""
+    tags.add(
+        *tags.tags_of(Conference, {row.pk for row in rows}),
+        *tags.tags_of(Country, {row.host_country_id for row in rows if row.host_country_id is not None}),
+    )
+
+
+@cache
+def status_labels(language):
+    """{status: its label, escaped}, in a language."""
+    return {status: escape(str(label)) for status, label in STATUS_LABELS.items()}
 
 
 def dates(conference):
@@ -50,7 +112,7 @@ def place(conference):
 def conference_card(conference, level=2):
     level = int(level)
     status = escape(conference.status)
-    label = escape(str(STATUS_LABELS.get(conference.status, conference.status)))
+    label = status_labels(get_language()).get(conference.status, status)
     return mark_safe(
         '<article class="card">\n'
         f'  <h{level}><a href="{escape(conference.get_absolute_url())}">{escape(conference.name)}</a></h{level}>\n'

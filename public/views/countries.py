@@ -1,10 +1,10 @@
 """The public pages of countries and people."""
 
 import datetime
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView
 
 from conferences.models import Attendance, Citation, Conference, Participation
 from core import state
-from core.addresses import cached_reverse
+from core.addresses import cached_reverse, reverser
 from organizations.models import Organization, Position
 from participants.models import Country, Person, Region
 
@@ -24,6 +24,7 @@ from ..evidence import References
 from ..maps import ABSENT, ANNOUNCED, HOST, PARTICIPANT
 from ..queries import related_count
 from ..structured_data import PageMeta, text_in
+from ..templatetags.cards import card_rows, tag_cards
 from .base import PublicViewMixin, SlugHistoryMixin, moved_to
 
 # The groups of a country page, in the order they are shown.
@@ -71,9 +72,10 @@ class Place:
 
     code: str
     name: str
+    url: str = ""
 
     def get_absolute_url(self):
-        return cached_reverse("countries:detail", code=self.code.lower())
+        return self.url or cached_reverse("countries:detail", code=self.code.lower())
 
 
 def newest_first(entry):
@@ -203,10 +205,14 @@ class CountryDetailView(PublicViewMixin, DetailView):
             context["conference_groups"].append(
                 {"role": role, "heading": heading, "param": param, "page_obj": page_obj}
             )
-        # The cards of the pages shown, in one query by primary key.
-        cards = Conference.objects.for_cards().in_bulk([entry.pk for entry in shown])
+        # The cards of the pages shown, as plain rows, in one query by primary key.
+        cards = {
+            row.pk: row for row in card_rows(Conference.objects.filter(pk__in=[entry.pk for entry in shown]), False)
+        }
         for entry in shown:
             entry.conference = cards[entry.pk]
+        # Their tags, but for the conferences it hosted: this page's about tag answers for those (core.tags).
+        tag_cards([row for row in cards.values() if row.host_country_id != country.pk])
         context["map_roles"], context["map_countries"] = self.map_of(groups)
         context["map_groups"] = map_groups(context["map_roles"], context["map_countries"], "country")
         description = gettext(
@@ -225,40 +231,36 @@ class CountryDetailView(PublicViewMixin, DetailView):
     def entries(self):
         """{role: {conference pk: Entry}}: the conferences it hosted, then those of its parts.
 
-        Two indexed queries: its parts (by the participation's country), then the conferences
-        it hosted or had a part in (by the host's key, and by primary key), with their places.
+        Two indexed queries, each with the conferences' dates, slugs and places: the conferences
+        it hosted (by the host's key), then its parts (by the participation's country).
         """
         country = self.object
         english = translation.get_language() == "en"
+        place_columns = ("start_date", "slug", "host_country__code", "host_country__name_ar", "host_country__name_en")
+        hosted = Conference.objects.filter(host_country=country).order_by().values_list("pk", *place_columns)
         # The note in the page's language, or in Arabic as the models fall back to: read as two
         # plain columns, since the translated field's own fallback costs more than the query.
-        parts = [
-            (pk, role, (note_en if english else "") or note_ar)
-            for pk, role, note_ar, note_en in Participation.objects.filter(country=country)
-            .order_by()
-            .values_list("conference_id", "role", "note_ar", "note_en")
-        ]
-        conferences = Conference.objects.filter(
-            Q(host_country=country) | Q(pk__in={pk for pk, _role, _note in parts})
-        ).order_by().values_list(
-            "pk", "start_date", "slug", "host_country_id", "host_country__code", "host_country__name_ar",
-            "host_country__name_en",
+        parts = Participation.objects.filter(country=country).order_by().values_list(
+            "conference_id", "role", "note_ar", "note_en", *(f"conference__{column}" for column in place_columns)
         )
         groups = {role: {} for role, _heading in COUNTRY_GROUPS}
-        found, places = {}, {}
-        for pk, start_date, slug, host_id, code, name_ar, name_en in conferences:
+        places = {}
+        address = reverser("countries:detail")
+
+        def place(code, name_ar, name_en):
             if code is not None and code not in places:
                 # The name in the page's language, or in Arabic as the models fall back to.
-                places[code] = Place(code, (name_en if english else "") or name_ar)
-            found[pk] = entry = Entry(pk, start_date, slug, places.get(code))
-            if host_id == country.pk:
-                groups[HOST][pk] = entry
-        for pk, role, note in parts:
+                places[code] = Place(code, (name_en if english else "") or name_ar, address(code=code.lower()))
+            return places.get(code)
+
+        for pk, start_date, slug, code, name_ar, name_en in hosted:
+            groups[HOST][pk] = Entry(pk, start_date, slug, place(code, name_ar, name_en))
+        for pk, role, note_ar, note_en, start_date, slug, code, name_ar, name_en in parts:
             group = groups.setdefault(role, {})
             if pk not in group:
-                # A copy: one conference may be in two groups, each with its own note.
-                group[pk] = replace(found[pk])
-            group[pk].note = note
+                # One conference may be in two groups, each with its own note.
+                group[pk] = Entry(pk, start_date, slug, place(code, name_ar, name_en))
+            group[pk].note = (note_en if english else "") or note_ar
         return groups
 
     def map_of(self, groups):
