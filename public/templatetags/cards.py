@@ -10,7 +10,7 @@ page's language, without building records.
 """
 
 from collections import namedtuple
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 
 from django import template
@@ -22,6 +22,8 @@ from core import tags
 from core.addresses import reverser
 from core.dates import format_date_range, iso_partial_date
 from participants.models import Country
+
+from .site_tags import isolate_runs
 
 register = template.Library()
 
@@ -77,6 +79,12 @@ def tag_cards(rows):
 
 
 @cache
+def comma(language):
+    """The language's comma between two names, and a space."""
+    return f"{escape(gettext(','))} "
+
+
+@cache
 def status_labels(language):
     """{status: its label, escaped}, in a language."""
     return {status: escape(str(label)) for status, label in STATUS_LABELS.items()}
@@ -84,13 +92,20 @@ def status_labels(language):
 
 def dates(conference):
     """The card's dates, in a <time> when the start is known."""
-    span = escape(format_date_range(
-        conference.start_date, conference.start_precision, conference.end_date, conference.end_precision
-    ))
-    if not conference.start_date:
+    return _dates(
+        get_language(), conference.start_date, conference.start_precision, conference.end_date,
+        conference.end_precision,
+    )
+
+
+@lru_cache(maxsize=20_000)
+def _dates(language, start, start_precision, end, end_precision):
+    """The dates' markup in a language: remembered, as many cards share their dates and each
+    month's name is translated anew."""
+    span = escape(format_date_range(start, start_precision, end, end_precision))
+    if not start:
         return span
-    iso = escape(iso_partial_date(conference.start_date, conference.start_precision))
-    return f'<time datetime="{iso}">{span}</time>'
+    return f'<time datetime="{escape(iso_partial_date(start, start_precision))}">{span}</time>'
 
 
 def place(conference):
@@ -102,10 +117,22 @@ def place(conference):
     if city:
         parts.append(f"<bdi>{escape(city)}</bdi>")
         if country:
-            parts.append(f"{escape(gettext(','))} ")
+            parts.append(comma(get_language()))
     if country:
         parts.append(f"<bdi>{escape(country.name)}</bdi>")
     return f'\n  <p class="meta">{"".join(parts)}</p>'
+
+
+@register.simple_tag
+def entry_cards(entries, level=3):
+    """The <li>s of a country page's group: each entry's card, then its note, as a loop of the
+    template drew them: in Python, as a page shows up to eighty."""
+    items = []
+    for entry in entries:
+        note = f'<p class="evidence-note">{isolate_runs(entry.note)}</p>' if entry.note else ""
+        items.append(f"\n    <li>\n      {conference_card(entry.conference, level)}\n      {note}\n    </li>\n    ")
+    # Each card and note is escaped where it is drawn.
+    return mark_safe("".join(items))
 
 
 @register.simple_tag

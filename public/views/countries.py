@@ -59,8 +59,8 @@ class Entry:
     `conference`, the record its card shows, is loaded only for the entries of the pages shown."""
 
     pk: int
-    start_date: datetime.date | None
-    slug: str
+    start_date: datetime.date | None = None
+    slug: str = ""
     place: object = None
     note: str = ""
     conference: object = None
@@ -193,14 +193,16 @@ class CountryDetailView(PublicViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         country = self.object
-        groups = self.entries()
+        # Sorting, paging and mapping its conferences reads every one of them: done once for the
+        # data's version and language (state.remember), kept as plain values.
+        summary = state.remember(self.request, f"country-conferences:{country.code}", self.summary)
         context["conference_groups"] = []
         shown = []
         for role, heading in COUNTRY_GROUPS:
             # Each group is a side list with its own pager; the map shows all of them.
             param = f"{role}-page"
-            entries = Paginator(sorted(groups[role].values(), key=newest_first), GROUP_PAGE_SIZE)
-            page_obj = entries.get_page(self.request.GET.get(param))
+            page_obj = Paginator(summary["groups"][role], GROUP_PAGE_SIZE).get_page(self.request.GET.get(param))
+            page_obj.object_list = [Entry(pk, note=note) for pk, note in page_obj.object_list]
             shown += page_obj.object_list
             context["conference_groups"].append(
                 {"role": role, "heading": heading, "param": param, "page_obj": page_obj}
@@ -213,7 +215,8 @@ class CountryDetailView(PublicViewMixin, DetailView):
             entry.conference = cards[entry.pk]
         # Their tags, but for the conferences it hosted: this page's about tag answers for those (core.tags).
         tag_cards([row for row in cards.values() if row.host_country_id != country.pk])
-        context["map_roles"], context["map_countries"] = self.map_of(groups)
+        context["map_roles"] = summary["map_roles"]
+        context["map_countries"] = [Place(*place) if place else country for place in summary["places"]]
         context["map_groups"] = map_groups(context["map_roles"], context["map_countries"], "country")
         description = gettext(
             "%(name)s at security conferences in Africa: hosting, taking part and staying away, "
@@ -227,6 +230,20 @@ class CountryDetailView(PublicViewMixin, DetailView):
             structured_data=structured_data.json_ld(structured_data.place(self.request, country)),
         )
         return context
+
+    def summary(self):
+        """Each group's conferences, newest first, as (pk, note); the map's roles, and its places as
+        (code, name, address), None standing for the country itself."""
+        groups = self.entries()
+        roles, places = self.map_of(groups)
+        return {
+            "groups": {
+                role: [(entry.pk, entry.note) for entry in sorted(groups[role].values(), key=newest_first)]
+                for role, _heading in COUNTRY_GROUPS
+            },
+            "map_roles": roles,
+            "places": [(place.code, place.name, place.url) if place is not self.object else None for place in places],
+        }
 
     def entries(self):
         """{role: {conference pk: Entry}}: the conferences it hosted, then those of its parts.
