@@ -28,3 +28,10 @@ def _forget_addresses(setting, **kwargs):
 
 
 setting_changed.connect(_forget_addresses, dispatch_uid="core.addresses.forget")
+
+
+def reverser(viewname):
+    """cached_reverse for one view name, with the language and script prefix read once: for a
+    page that links to hundreds of records of one kind."""
+    language, script_prefix = translation.get_language(), get_script_prefix()
+    return lambda **kwargs: _remembered_reverse(viewname, tuple(kwargs.items()), language, script_prefix)

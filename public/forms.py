@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models import (
@@ -190,6 +191,20 @@ def draw_filter_menus(request):
     return drawn
 
 
+STATUS_CHOICES = [("", _("Any status")), *ConferenceStatus.choices]
+MONTH_CHOICES = [("", _("All months")), *((str(n), name) for n, name in MONTH_NAMES.items())]
+
+
+@cache
+def fixed_options(language):
+    """The <option>s of the filters whose choices are fixed, drawn once per language."""
+    return {
+        "status": render_options(STATUS_CHOICES),
+        "role": render_options([("", _("Hosted")), *ROLE_CHOICES[1:]]),
+        "month": render_options(MONTH_CHOICES),
+    }
+
+
 class ConferenceFilterForm(forms.Form):
     """The list's filters. They combine, and live in the query string so a view can be linked."""
 
@@ -212,11 +227,14 @@ class ConferenceFilterForm(forms.Form):
             if isinstance(self.fields[name], NamedChoiceField):
                 self.fields[name].values = cache(partial(values_of, request, name))
             self.fields[name].widget.options_html = options_html
-        self.fields["status"].choices = [("", _("Any status")), *ConferenceStatus.choices]
+        fixed = fixed_options(get_language())
+        self.fields["status"].choices = STATUS_CHOICES
+        self.fields["status"].widget.options_html = fixed["status"]
         # No role is hosting; "host" is taken too, as the API takes it, but not offered twice.
         self.fields["role"].choices = [("", _("Hosted")), *ROLE_CHOICES]
-        self.fields["role"].widget.options_html = render_options([("", _("Hosted")), *ROLE_CHOICES[1:]])
-        self.fields["month"].choices = [("", _("All months")), *((str(n), name) for n, name in MONTH_NAMES.items())]
+        self.fields["role"].widget.options_html = fixed["role"]
+        self.fields["month"].choices = MONTH_CHOICES
+        self.fields["month"].widget.options_html = fixed["month"]
 
     def clean(self):
         cleaned_data = super().clean()
@@ -229,6 +247,24 @@ class ConferenceFilterForm(forms.Form):
         """Apply every filter that holds a valid value; an invalid one is reported on the form."""
         self.is_valid()
         return queryset.filtered(**getattr(self, "cleaned_data", {}))
+
+    def draw(self):
+        """Each field with its label and any errors, as `{% for field in form %}` drew them: the
+        widgets draw themselves from the value sent, with the attributes BoundField gives them
+        (the id; on an error, aria-invalid and the errors' id), without the template and bound fields' machinery."""
+        errors = self.errors if self.is_bound else {}
+        parts = []
+        for name, field in self.fields.items():
+            attrs = {"id": self.auto_id % name}
+            field_errors = errors.get(name)
+            if field_errors:
+                attrs.update({"aria-invalid": "true", "aria-describedby": f"{attrs['id']}_error"})
+            value = field.widget.value_from_datadict(self.data, self.files, name) if self.is_bound else None
+            parts.append(format_html(
+                '\n  <div>\n    <label for="{}">{}</label>\n    {}\n    {}\n  </div>\n  ',
+                attrs["id"], field.label, field.widget.render(name, value, attrs), field_errors or "",
+            ))
+        return mark_safe("".join(parts))
 
     @property
     def is_filtered(self):

@@ -1,12 +1,15 @@
-"""Tags the site's templates need: the page in the other language, pagination, external links."""
+"""Tags the site's templates need: the page in the other language, pagination, external links,
+and the parts of every page drawn once per language (`chrome`)."""
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.templatetags.static import static
-from django.urls import reverse, translate_url
+from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -33,6 +36,66 @@ _RUNS = {
 AUTONYMS = {"ar": "العربية", "en": "English"}
 
 
+# Bumped by any change of settings (tests override the URLs, the static files' storage…): what
+# was drawn or worked out under the old ones is not used again.
+_generation = 0
+
+
+def _settings_changed(**kwargs):
+    global _generation
+    _generation += 1
+    _translated.cache_clear()
+    _site_image.cache_clear()
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="public.site_tags.settings_changed")
+
+
+class ChromeNode(template.Node):
+    """Markup drawn once per process for each language, URL prefix and key, then reused."""
+
+    # Not searched for blocks (a block inside would be drawn once too): each render of a page
+    # that extends base.html walks base.html's nodes looking for them.
+    child_nodelists = ()
+
+    def __init__(self, nodelist, keys):
+        self.nodelist = nodelist
+        self.keys = keys
+        # Kept on the node, so a template read again (a changed file in development) starts afresh.
+        self.drawn = {}
+
+    def render(self, context):
+        key = (
+            translation.get_language(), get_script_prefix(), get_urlconf(), _generation,
+            *(expression.resolve(context) for expression in self.keys),
+        )
+        drawn = self.drawn.get(key)
+        if drawn is None:
+            drawn = self.drawn[key] = self.nodelist.render(context)
+        return drawn
+
+
+@register.tag
+def chrome(parser, token):
+    """{% chrome [key …] %}…{% endchrome %}: a part of every page (the header, the footer) that
+    depends on nothing but the language and the keys given, drawn once for each of them.
+
+    Every page pays for the site's header and footer: a dozen links to reverse and some twenty
+    texts to translate. Whatever else the part shows must be a key, or stay outside it.
+    """
+    keys = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endchrome",))
+    parser.delete_first_token()
+    return ChromeNode(nodelist, keys)
+
+
+@lru_cache(maxsize=4096)
+def _translated(path, code, language, urlconf, script_prefix, generation):
+    """translate_url(path, code): a resolve and a reverse, the same for every request of a path
+    in a language (the path resolves in the active language only)."""
+    return translate_url(path, code)
+
+
 @register.simple_tag(takes_context=True)
 def language_versions(context):
     """This page in each language, as absolute URLs on the public address (public/addresses.py).
@@ -49,8 +112,9 @@ def language_versions(context):
     current = translation.get_language()
     path = addresses.page_path(request)
     alternates = []
+    urlconf, prefix = get_urlconf(), get_script_prefix()
     for code, _name in settings.LANGUAGES:
-        translated = translate_url(path, code)
+        translated = _translated(path, code, current, urlconf, prefix, _generation)
         if code != current and translated == path:
             with translation.override(code):
                 translated = reverse("pages:home")
@@ -80,13 +144,18 @@ def preview_image(context):
     if getattr(page_meta, "image", ""):
         address, alt = page_meta.image, page_meta.image_alt
     else:
-        language = "en" if (translation.get_language() or "").startswith("en") else "ar"
-        address = static(f"previews/site-{language}.png")
-        alt = previews.alt_text("site", gettext("Security Conferences in Africa"))
+        address, alt = _site_image(translation.get_language(), _generation)
     return {
         "url": addresses.absolute_url(request, address), "alt": alt,
         "width": previews.WIDTH, "height": previews.HEIGHT,
     }
+
+
+@lru_cache(maxsize=16)
+def _site_image(language, generation):
+    """The site's own preview image and its description, in a language."""
+    language = "en" if (language or "").startswith("en") else "ar"
+    return static(f"previews/site-{language}.png"), previews.alt_text("site", gettext("Security Conferences in Africa"))
 
 
 @register.simple_tag

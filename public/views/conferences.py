@@ -31,23 +31,9 @@ from ..cite_box import cite_box
 from ..forms import ConferenceFilterForm
 from ..queries import busiest, related_count
 from ..structured_data import PageMeta, text_in
+from ..templatetags.cards import card_rows
 from ..templatetags.country_maps import participation_map
 from .base import PAGE_SIZE, PublicViewMixin, SlugHistoryMixin, paginate
-
-
-def home_summary():
-    """What the home page counts over every conference: the timeline's counts by month (which
-    give the total and the years too) and the busiest ways in. Whole-table aggregates: the
-    home page keeps them for the data's version (state.remember)."""
-    return {
-        "counts": timeline.bucket_counts(Conference.objects.all()),
-        "ways_in": {
-            "countries": list(busiest(Country.objects.all(), "hosted_conferences")),
-            # One row per organization and conference (conference_organization_unique).
-            "organizations": list(busiest(Organization.objects.all(), "conference_roles")),
-            "topics": list(busiest(Topic.objects.all(), "conferences")),
-        },
-    }
 
 
 class HomeView(PublicViewMixin, TemplateView):
@@ -70,26 +56,31 @@ class HomeView(PublicViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        conferences = Conference.objects.for_cards().newest_first()
-        context["conferences"] = conferences[: self.latest_count]
-        # One aggregate gives the total, the year list and the timeline's counts.
-        summary = state.remember(self.request, "home-summary", home_summary)
-        counts = summary["counts"]
-        context["conference_total"] = sum(counts.values())
-        context["years"] = timeline.year_counts(counts)
-        # The timeline reads a few rows of every month shown, and is a long piece to draw: it is
-        # drawn once for the data's version (state.remember), like the counts it is built on.
-        drawn = state.remember(self.request, "home-timeline", lambda: self.draw_timeline(counts))
-        context["timeline"] = mark_safe(drawn)
-        # So are the ways in: whole-table counts, and four lists to draw.
-        years = context["years"]
-        drawn = state.remember(self.request, "home-ways-in", lambda: self.draw_ways_in(summary["ways_in"], years))
-        context["ways_in"] = mark_safe(drawn)
+        context["conferences"] = card_rows(Conference.objects.newest_first()[: self.latest_count])
+        # The count, the timeline and the ways in read whole tables and are long pieces to draw:
+        # they are drawn once for the data's version (state.remember), and kept as markup.
+        summary = state.remember(self.request, "home-drawn", self.summary)
+        context["conference_total"] = summary["total"]
+        context["timeline"] = mark_safe(summary["timeline"])
+        context["ways_in"] = mark_safe(summary["ways_in"])
         return context
 
-    def draw_ways_in(self, ways_in, years):
-        return render_to_string("conferences/home_ways_in.html", {**ways_in, "years": years})
-
+    def summary(self):
+        """The total, the timeline and the ways in, drawn: one aggregate of every conference gives
+        the timeline's counts by month, which give the total and the years too."""
+        counts = timeline.bucket_counts(Conference.objects.all())
+        years = timeline.year_counts(counts)
+        ways_in = {
+            "countries": list(busiest(Country.objects.all(), "hosted_conferences")),
+            # One row per organization and conference (conference_organization_unique).
+            "organizations": list(busiest(Organization.objects.all(), "conference_roles")),
+            "topics": list(busiest(Topic.objects.all(), "conferences")),
+        }
+        return {
+            "total": sum(counts.values()),
+            "timeline": self.draw_timeline(counts),
+            "ways_in": render_to_string("conferences/home_ways_in.html", {**ways_in, "years": years}),
+        }
 
     def draw_timeline(self, counts):
         built = timeline.build(
@@ -116,7 +107,13 @@ class ConferenceListView(PublicViewMixin, ListView):
 
     def get_queryset(self):
         self.form = ConferenceFilterForm(self.request.GET or None, request=self.request)
-        return self.form.filter(Conference.objects.for_cards().newest_first())
+        return self.form.filter(Conference.objects.newest_first())
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, _rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        # The page's cards as plain rows (public/templatetags/cards.py).
+        page.object_list = card_rows(page.object_list)
+        return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,10 +1,10 @@
 """The public pages of countries and people."""
 
 import datetime
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView
 
 from conferences.models import Attendance, Citation, Conference, Participation
 from core import state
-from core.addresses import cached_reverse
+from core.addresses import cached_reverse, reverser
 from organizations.models import Organization, Position
 from participants.models import Country, Person, Region
 
@@ -24,6 +24,7 @@ from ..evidence import References
 from ..maps import ABSENT, ANNOUNCED, HOST, PARTICIPANT
 from ..queries import related_count
 from ..structured_data import PageMeta, text_in
+from ..templatetags.cards import card_rows, tag_cards
 from .base import PublicViewMixin, SlugHistoryMixin, moved_to
 
 # The groups of a country page, in the order they are shown.
@@ -58,8 +59,8 @@ class Entry:
     `conference`, the record its card shows, is loaded only for the entries of the pages shown."""
 
     pk: int
-    start_date: datetime.date | None
-    slug: str
+    start_date: datetime.date | None = None
+    slug: str = ""
     place: object = None
     note: str = ""
     conference: object = None
@@ -71,9 +72,10 @@ class Place:
 
     code: str
     name: str
+    url: str = ""
 
     def get_absolute_url(self):
-        return cached_reverse("countries:detail", code=self.code.lower())
+        return self.url or cached_reverse("countries:detail", code=self.code.lower())
 
 
 def newest_first(entry):
@@ -191,23 +193,30 @@ class CountryDetailView(PublicViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         country = self.object
-        groups = self.entries()
+        # Sorting, paging and mapping its conferences reads every one of them: done once for the
+        # data's version and language (state.remember), kept as plain values.
+        summary = state.remember(self.request, f"country-conferences:{country.code}", self.summary)
         context["conference_groups"] = []
         shown = []
         for role, heading in COUNTRY_GROUPS:
             # Each group is a side list with its own pager; the map shows all of them.
             param = f"{role}-page"
-            entries = Paginator(sorted(groups[role].values(), key=newest_first), GROUP_PAGE_SIZE)
-            page_obj = entries.get_page(self.request.GET.get(param))
+            page_obj = Paginator(summary["groups"][role], GROUP_PAGE_SIZE).get_page(self.request.GET.get(param))
+            page_obj.object_list = [Entry(pk, note=note) for pk, note in page_obj.object_list]
             shown += page_obj.object_list
             context["conference_groups"].append(
                 {"role": role, "heading": heading, "param": param, "page_obj": page_obj}
             )
-        # The cards of the pages shown, in one query by primary key.
-        cards = Conference.objects.for_cards().in_bulk([entry.pk for entry in shown])
+        # The cards of the pages shown, as plain rows, in one query by primary key.
+        cards = {
+            row.pk: row for row in card_rows(Conference.objects.filter(pk__in=[entry.pk for entry in shown]), False)
+        }
         for entry in shown:
             entry.conference = cards[entry.pk]
-        context["map_roles"], context["map_countries"] = self.map_of(groups)
+        # Their tags, but for the conferences it hosted: this page's about tag answers for those (core.tags).
+        tag_cards([row for row in cards.values() if row.host_country_id != country.pk])
+        context["map_roles"] = summary["map_roles"]
+        context["map_countries"] = [Place(*place) if place else country for place in summary["places"]]
         context["map_groups"] = map_groups(context["map_roles"], context["map_countries"], "country")
         description = gettext(
             "%(name)s at security conferences in Africa: hosting, taking part and staying away, "
@@ -222,43 +231,53 @@ class CountryDetailView(PublicViewMixin, DetailView):
         )
         return context
 
+    def summary(self):
+        """Each group's conferences, newest first, as (pk, note); the map's roles, and its places as
+        (code, name, address), None standing for the country itself."""
+        groups = self.entries()
+        roles, places = self.map_of(groups)
+        return {
+            "groups": {
+                role: [(entry.pk, entry.note) for entry in sorted(groups[role].values(), key=newest_first)]
+                for role, _heading in COUNTRY_GROUPS
+            },
+            "map_roles": roles,
+            "places": [(place.code, place.name, place.url) if place is not self.object else None for place in places],
+        }
+
     def entries(self):
         """{role: {conference pk: Entry}}: the conferences it hosted, then those of its parts.
 
-        Two indexed queries: its parts (by the participation's country), then the conferences
-        it hosted or had a part in (by the host's key, and by primary key), with their places.
+        Two indexed queries, each with the conferences' dates, slugs and places: the conferences
+        it hosted (by the host's key), then its parts (by the participation's country).
         """
         country = self.object
         english = translation.get_language() == "en"
+        place_columns = ("start_date", "slug", "host_country__code", "host_country__name_ar", "host_country__name_en")
+        hosted = Conference.objects.filter(host_country=country).order_by().values_list("pk", *place_columns)
         # The note in the page's language, or in Arabic as the models fall back to: read as two
         # plain columns, since the translated field's own fallback costs more than the query.
-        parts = [
-            (pk, role, (note_en if english else "") or note_ar)
-            for pk, role, note_ar, note_en in Participation.objects.filter(country=country)
-            .order_by()
-            .values_list("conference_id", "role", "note_ar", "note_en")
-        ]
-        conferences = Conference.objects.filter(
-            Q(host_country=country) | Q(pk__in={pk for pk, _role, _note in parts})
-        ).order_by().values_list(
-            "pk", "start_date", "slug", "host_country_id", "host_country__code", "host_country__name_ar",
-            "host_country__name_en",
+        parts = Participation.objects.filter(country=country).order_by().values_list(
+            "conference_id", "role", "note_ar", "note_en", *(f"conference__{column}" for column in place_columns)
         )
         groups = {role: {} for role, _heading in COUNTRY_GROUPS}
-        found, places = {}, {}
-        for pk, start_date, slug, host_id, code, name_ar, name_en in conferences:
+        places = {}
+        address = reverser("countries:detail")
+
+        def place(code, name_ar, name_en):
             if code is not None and code not in places:
                 # The name in the page's language, or in Arabic as the models fall back to.
-                places[code] = Place(code, (name_en if english else "") or name_ar)
-            found[pk] = entry = Entry(pk, start_date, slug, places.get(code))
-            if host_id == country.pk:
-                groups[HOST][pk] = entry
-        for pk, role, note in parts:
+                places[code] = Place(code, (name_en if english else "") or name_ar, address(code=code.lower()))
+            return places.get(code)
+
+        for pk, start_date, slug, code, name_ar, name_en in hosted:
+            groups[HOST][pk] = Entry(pk, start_date, slug, place(code, name_ar, name_en))
+        for pk, role, note_ar, note_en, start_date, slug, code, name_ar, name_en in parts:
             group = groups.setdefault(role, {})
             if pk not in group:
-                # A copy: one conference may be in two groups, each with its own note.
-                group[pk] = replace(found[pk])
-            group[pk].note = note
+                # One conference may be in two groups, each with its own note.
+                group[pk] = Entry(pk, start_date, slug, place(code, name_ar, name_en))
+            group[pk].note = (note_en if english else "") or note_ar
         return groups
 
     def map_of(self, groups):
