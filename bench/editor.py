@@ -1,7 +1,7 @@
 """An editor for the benchmarks: corrects synthetic conferences, as the admin would, through the ORM.
 
     python bench/editor.py --once              # one edit; prints the conference's slug and its new summary
-    python bench/editor.py --per-second 1      # an edit a second until stopped
+    python bench/editor.py --per-second 1      # an edit a second until stopped; says EDITING at the first
 
 Each edit is a transaction of its own, so that its cache tags are dropped after it commits, as
 an editor's save in the admin is. The database and the cache come from the environment
@@ -52,6 +52,8 @@ def main():
         while True:
             edit()
             edits += 1
+            if edits == 1:
+                print("EDITING", flush=True)
             time.sleep(max(0.0, started + edits / args.per_second - time.monotonic()))
     except KeyboardInterrupt:
         pass

@@ -6,8 +6,13 @@
   still hit the cache (X-Cache), and whether the edited conference's page shows the edit at once.
 - `edit_stream`: wrk over a mix of pages, without and then with an edit a second from
   bench/editor.py; the throughput of both runs.
+
+On its own, against a synthetic database that bench/run.py made (served cached from Redis):
+
+    python bench/invalidation.py --database portal_bench --port 8100 --redis redis://127.0.0.1:6379/2
 """
 
+import argparse
 import gzip
 import random
 import signal
@@ -16,7 +21,7 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from common import PYTHON, ROOT, median, psql, wrk
+from common import PYTHON, ROOT, Server, environment, median, psql, run, wrk
 
 HERE = Path(__file__).resolve().parent
 HEADERS = {"Accept-Encoding": "gzip"}
@@ -92,6 +97,7 @@ def edit_stream(base, env, database, seconds, runs, size=400):
         command, editor_env = editor(env, "--per-second", "1")
         process = subprocess.Popen(command, env=editor_env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
         try:
+            process.stdout.readline()  # its first edit: Django takes a while to start
             figures["editing"].append(wrk(base + "/", seconds, script=HERE / "soak.lua", env=script_env)["rps"])
         finally:
             process.send_signal(signal.SIGINT)
@@ -140,3 +146,28 @@ def report(base, env, database, seconds, runs):
         "",
     ]
     return lines, checks
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", default="portal_bench", help="A PostgreSQL database of synthetic conferences.")
+    parser.add_argument("--port", type=int, default=8100)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/2", help="The page cache; flushed first.")
+    parser.add_argument("--seconds", type=int, default=5, help="Duration of one wrk run.")
+    parser.add_argument("--runs", type=int, default=3, help="Runs of each; the median is reported.")
+    args = parser.parse_args()
+    env = environment(args.database, PORTAL_PAGE_CACHE_SECONDS="300", REDIS_URL=args.redis,
+                      DJANGO_CACHE_KEY_PREFIX="portal-bench")
+    # Pages kept by an earlier run may come from other code at the same data version.
+    run("redis-cli", "-u", args.redis, "FLUSHDB", capture=True)
+    logs = ROOT / "bench" / "results"
+    logs.mkdir(parents=True, exist_ok=True)
+    with Server(env, args.port, logs / "gunicorn-invalidation.log") as server:
+        _lines, checks = report(server.base, env, args.database, args.seconds, args.runs)
+    for label, ok, detail in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {label}  {detail}")
+    return 0 if all(ok for _label, ok, _detail in checks) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -27,6 +27,7 @@ from conferences.models import (
     Topic,
 )
 from core import state
+from core.tags import reads
 from organizations.models import Organization
 from participants.models import Country
 
@@ -68,6 +69,17 @@ def home_summary():
     }
 
 
+# What the home page's summaries read (state.remember): home_summary, and the ways in drawn from it;
+# the timeline's rows.
+HOME_SUMMARY_READS = (
+    reads(Conference, "start_date", "start_precision", "host_country") | reads(Conference.topics.through)
+    | reads(ConferenceOrganization, "organization") | reads(Country) | reads(Organization) | reads(Topic)
+)
+HOME_TIMELINE_READS = reads(
+    Conference, "start_date", "start_precision", "end_date", "end_precision", "slug", "short_name"
+)
+
+
 class HomeView(PublicViewMixin, TemplateView):
     template_name = "conferences/home.html"
     # The latest conferences, and the counts of the timeline and of the ways in.
@@ -91,17 +103,22 @@ class HomeView(PublicViewMixin, TemplateView):
         conferences = Conference.objects.for_cards().newest_first()
         context["conferences"] = conferences[: self.latest_count]
         # One aggregate gives the total, the year list and the timeline's counts.
-        summary = state.remember(self.request, "home-summary", home_summary)
+        summary = state.remember(self.request, "home-summary", home_summary, reads=HOME_SUMMARY_READS)
         counts = summary["counts"]
         context["conference_total"] = sum(counts.values())
         context["years"] = timeline.year_counts(counts)
         # The timeline reads a few rows of every month shown, and is a long piece to draw: it is
         # drawn once for the data's version (state.remember), like the counts it is built on.
-        drawn = state.remember(self.request, "home-timeline", lambda: self.draw_timeline(counts))
+        drawn = state.remember(
+            self.request, "home-timeline", lambda: self.draw_timeline(counts), reads=HOME_TIMELINE_READS
+        )
         context["timeline"] = mark_safe(drawn)
         # So are the ways in: whole-table counts, and four lists to draw.
         years = context["years"]
-        drawn = state.remember(self.request, "home-ways-in", lambda: self.draw_ways_in(summary["ways_in"], years))
+        drawn = state.remember(
+            self.request, "home-ways-in", lambda: self.draw_ways_in(summary["ways_in"], years),
+            reads=HOME_SUMMARY_READS,
+        )
         context["ways_in"] = mark_safe(drawn)
         return context
 
