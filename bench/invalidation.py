@@ -101,7 +101,11 @@ def edit_stream(base, env, database, seconds, runs, size=400):
             figures["editing"].append(wrk(base + "/", seconds, script=HERE / "soak.lua", env=script_env)["rps"])
         finally:
             process.send_signal(signal.SIGINT)
-            output, _ = process.communicate(timeout=30)
+            try:
+                output, _ = process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:  # stuck in an edit: its count is lost
+                process.kill()
+                output, _ = process.communicate()
         figures["edits"] += int(output.split()[-1]) if output.strip() else 0
     Path(listing.name).unlink()
     quiet, editing = median(figures["quiet"]), median(figures["editing"])
