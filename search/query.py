@@ -204,35 +204,29 @@ class SearchEntryQuerySet(models.QuerySet):
         ts_sql, ts_params = compiler.compile(_ts_query(query).resolve_expression(matched.query))
         table = connection.ops.quote_name(self.model._meta.db_table)
         title = connection.ops.quote_name(self.model._meta.get_field(f"title_{language}").column)
+        # Any word of the query: the entries whose rank is not 0 (plainto_tsquery joins the words with &).
+        any_word = f"regexp_replace(({ts_sql})::text, ' (&|<[0-9-]+>) ', ' | ', 'g')::tsquery"
         sql = f"""
-            WITH "matched" AS MATERIALIZED ({matched_sql}),
-            "query" AS (
-                -- The query, and any of its words: the entries whose rank is not 0.
-                SELECT "ts", regexp_replace("ts"::text, ' (&|<[0-9-]+>) ', ' | ', 'g')::tsquery AS "any"
-                FROM (SELECT {ts_sql} AS "ts") AS "typed"
-            ),
-            "near" AS (
-                SELECT "matched".*, COUNT(*) OVER (PARTITION BY "kind") AS "kind_total",
-                    RANK() OVER (PARTITION BY "kind" ORDER BY "tier" DESC, "date" DESC NULLS LAST) AS "near"
-                FROM "matched"
-            )
             SELECT "pk", "kind", "kind_total", "tier" FROM (
                 SELECT "near"."pk", "near"."kind", "near"."kind_total", "near"."tier", ROW_NUMBER() OVER (
                     PARTITION BY "near"."kind"
-                    ORDER BY "near"."tier" + ts_rank("entry"."document", "query"."ts") DESC,
+                    ORDER BY "near"."tier" + ts_rank("entry"."document", {ts_sql}) DESC,
                         "near"."date" DESC NULLS LAST, "entry"."title" ASC, "near"."pk" ASC
                 ) AS "place"
-                FROM "near" CROSS JOIN "query"
+                FROM (
+                    SELECT "matched".*, COUNT(*) OVER (PARTITION BY "kind") AS "kind_total",
+                        RANK() OVER (PARTITION BY "kind" ORDER BY "tier" DESC, "date" DESC NULLS LAST) AS "near"
+                    FROM ({matched_sql}) AS "matched"
+                ) AS "near"
                 CROSS JOIN LATERAL (
                     SELECT "document", {title} AS "title" FROM {table} WHERE "id" = "near"."pk"
                 ) AS "entry"
-                WHERE "near"."near" <= %s
-                    OR "near"."pk" IN (SELECT "id" FROM {table} WHERE "document" @@ (SELECT "any" FROM "query"))
+                WHERE "near"."near" <= %s OR "near"."pk" IN (SELECT "id" FROM {table} WHERE "document" @@ {any_word})
             ) AS "ranked"
             WHERE "place" <= %s ORDER BY "kind", "place"
         """
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*matched_params, *ts_params, size, size])
+            cursor.execute(sql, [*ts_params, *matched_params, size, *ts_params, size])
             return cursor.fetchall()
 
     def kind_counts(self, query, by_stem=False):
