@@ -143,10 +143,11 @@ def report(base, env, database, seconds, runs):
         f"({stream['edits']} edits in all): {stream['ratio']:.0%} of the throughput without edits.",
         "",
         "Where an edit's cost goes: each drops the pages that show the conference and the pages that list "
-        "conferences (the home page, the lists, the feeds), which render again; and it moves the site's version "
-        "on, so the summaries drawn once per version (the countries index's counts, the home page's timeline and "
-        "ways in, the list's filters) are drawn again too, in each language. Keying those summaries by tag, as "
-        "the pages are, would spare them only edits that do not touch what they count.",
+        "conferences (the home page, the lists, the feeds), which render again. The summaries those pages draw "
+        "from whole tables (the countries index's counts, the home page's counts, timeline and ways in, the list's "
+        "filters) are kept under the tokens of the cache tags of what they read (`core.state.remember`): an edit "
+        "of a conference's text leaves them kept; a new conference, or a change to a host country, a date or a "
+        "short name, draws again those that show it.",
         "",
     ]
     return lines, checks
