@@ -15,7 +15,6 @@ On its own, against a synthetic database that bench/run.py made (served cached f
 import argparse
 import gzip
 import random
-import signal
 import subprocess
 import tempfile
 import urllib.request
@@ -94,18 +93,17 @@ def edit_stream(base, env, database, seconds, runs, size=400):
     figures = {"quiet": [], "editing": [], "edits": 0}
     for _run in range(runs):
         figures["quiet"].append(wrk(base + "/", seconds, script=HERE / "soak.lua", env=script_env)["rps"])
-        command, editor_env = editor(env, "--per-second", "1")
+        command, editor_env = editor(env, "--per-second", "1", "--seconds", str(seconds))
         process = subprocess.Popen(command, env=editor_env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
         try:
             process.stdout.readline()  # its first edit: Django takes a while to start
             figures["editing"].append(wrk(base + "/", seconds, script=HERE / "soak.lua", env=script_env)["rps"])
+            # It stops by itself after as long as wrk ran, with its count.
+            output, _ = process.communicate(timeout=seconds + 120)
         finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                output, _ = process.communicate(timeout=30)
-            except subprocess.TimeoutExpired:  # stuck in an edit: its count is lost
+            if process.poll() is None:
                 process.kill()
-                output, _ = process.communicate()
+                process.communicate()
         figures["edits"] += int(output.split()[-1]) if output.strip() else 0
     Path(listing.name).unlink()
     quiet, editing = median(figures["quiet"]), median(figures["editing"])
