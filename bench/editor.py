@@ -1,7 +1,8 @@
 """An editor for the benchmarks: corrects synthetic conferences, as the admin would, through the ORM.
 
     python bench/editor.py --once              # one edit; prints the conference's slug and its new summary
-    python bench/editor.py --per-second 1      # an edit a second until stopped
+    python bench/editor.py --per-second 1      # an edit a second until stopped; says EDITING at the first
+    python bench/editor.py --seconds 10        # the same for 10 s from the first edit, then the count
 
 Each edit is a transaction of its own, so that its cache tags are dropped after it commits, as
 an editor's save in the admin is. The database and the cache come from the environment
@@ -37,6 +38,7 @@ def main():
     parser.add_argument("--once", action="store_true", help="make one edit and stop")
     parser.add_argument("--slug", help="the conference to edit (default: one at random)")
     parser.add_argument("--per-second", type=float, default=1.0)
+    parser.add_argument("--seconds", type=float, help="stop after this long (default: when interrupted)")
     args = parser.parse_args()
 
     import django
@@ -49,10 +51,14 @@ def main():
     edits = 0
     started = time.monotonic()
     try:
-        while True:
+        while args.seconds is None or edits < 1 or time.monotonic() < started + args.seconds:
             edit()
             edits += 1
-            time.sleep(max(0.0, started + edits / args.per_second - time.monotonic()))
+            if edits == 1:
+                # Django and the first edit take a while: the run is timed from here.
+                started = time.monotonic()
+                print("EDITING", flush=True)
+            time.sleep(max(0.0, started + (edits - 1) / args.per_second - time.monotonic()))
     except KeyboardInterrupt:
         pass
     finally:

@@ -7,13 +7,16 @@
   and Last-Modified is its `changed_at`. Reading it from the database, not from a per-process
   cache, is what makes an edit visible at once in every worker.
 - `remember()` keeps a summary that reads whole tables (the home page's counts, the list's
-  filter options) in the cache for the current version, so it is never older than the data.
+  filter options) in the cache for as long as what it reads is unchanged (its cache tags'
+  tokens, in a shared cache), or for the current version; so it is never older than the data.
 """
 
 import datetime
+import hashlib
 
-from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections, router
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -66,19 +69,45 @@ def committed_version():
     return row.version if row is not None else 0
 
 
-def remember(request, name, compute, seconds=3600):
-    """compute(), kept in the cache for this version of the data and this language. The answer
-    that uses it carries the cache tags of what compute() read (core.tags), hit or miss."""
-    key = f"{name}:{current(request).version}:{get_language()}"
+def remember(request, name, compute, seconds=3600, reads=()):
+    """compute(), kept in the cache for this language while what it reads is unchanged. The answer
+    that uses it carries the cache tags of what compute() read (core.tags), hit or miss.
+
+    `reads`: the tags of everything compute() reads (core.tags.reads), so that an edit that
+    changes none of it (a conference's summary, for the counts by country) leaves it kept. In a
+    shared cache it is kept under their tokens, read before compute() reads the data: an edit
+    that commits after that changes a token, and the value is not found again. A cache of each
+    process's own cannot hear of an edit made in another: there, or without `reads`, it is kept
+    for the data's version.
+    """
+    key, from_replica = None, False
+    if reads and settings.PORTAL_PAGE_CACHE_SHARED:
+        tagged = tags.tokens(caches[settings.PORTAL_PAGE_CACHE_ALIAS], reads)
+        if tagged is not None:
+            digest = hashlib.blake2b(repr(tagged[1]).encode(), digest_size=12).hexdigest()
+            key = f"{name}:{get_language()}:{digest}"
+            from_replica = router.db_for_read(SiteState) != DEFAULT_DB_ALIAS
+    if key is None:
+        key = f"{name}:{current(request).version}:{get_language()}"
     entry = cache.get(key)
     if entry is None:
         with tags.collecting() as shown:
             value = compute()
         entry = (value, frozenset(shown))
-        cache.set(key, entry, seconds)
+        # Read from a replica behind the primary, it may be older than the tokens: kept only if
+        # the version it was read at is the primary's.
+        if not from_replica or _is_latest(current(request).version):
+            cache.set(key, entry, seconds)
     value, shown = entry
     tags.add(*shown)
     return value
+
+
+def _is_latest(version):
+    try:
+        return committed_version() <= version
+    except (DatabaseError, InterfaceError):
+        return False
 
 
 def bump(using=DEFAULT_DB_ALIAS):

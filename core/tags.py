@@ -13,13 +13,20 @@ that show the edited record.
   pages about its conference and its country, not every page that names them). Links of a
   many-to-many field drop both ends' tags. A bulk write (the seed loader) sends `ALL`, which
   every answer carries.
+- Finer tags for what counts or sorts a whole kind (core.state.remember's summaries): a new or
+  deleted record, or a link of a many-to-many field added or removed, sends its kind's rows tag
+  (`conference-rows`); a save sends a field tag for each field it changed (`conference.start_date`),
+  so that a summary that counts conferences by host country outlives an edit of their summaries.
 - Receivers (public.page_cache, and a cache in front of the portal through the `xkey` header)
-  drop what carries any of the tags.
+  drop what carries any of the tags. In a shared cache, each tag has a token (`tokens()`), a
+  random number that dropping the tag replaces: what is kept with the tokens of its tags is out
+  of date once one of them differs.
 """
 
 import contextlib
 import contextvars
 import functools
+import secrets
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -33,6 +40,45 @@ ALL = "all"
 invalidated = Signal()
 
 _collected = contextvars.ContextVar("cache_tags", default=None)
+
+
+def token_key(tag):
+    return f"tag:{tag}"
+
+
+def new_token():
+    # A number, which Django's Redis backend keeps as it is rather than pickled: cheap to read back.
+    return secrets.randbits(62)
+
+
+def current_tokens(store, keys):
+    """The tokens now in the cache `store` under `keys`, in order (None where missing)."""
+    if hasattr(store, "get_numbers"):  # public.cache.RedisCache: one MGET, nothing unpickled
+        return store.get_numbers(keys)
+    found = store.get_many(keys)
+    return [found.get(key) for key in keys]
+
+
+def tokens(store, tags):
+    """(keys, tokens) of `tags` now in the cache `store`, a token made for a tag that has none;
+    None if the cache cannot keep them (unreachable).
+
+    Read before the data they stand for: an edit that commits after that changes them."""
+    keys = [token_key(tag) for tag in sorted(tags)]
+    current = current_tokens(store, keys)
+    if None in current:
+        for key, token in zip(keys, current, strict=True):
+            if token is None:
+                store.add(key, new_token(), None)
+        current = current_tokens(store, keys)
+        if None in current:
+            return None
+    return keys, current
+
+
+def drop(store, tags):
+    """Replaces the tokens of `tags` in the cache `store`."""
+    store.set_many({token_key(tag): new_token() for tag in tags}, None)
 
 
 def tag(model, pk):
@@ -51,6 +97,27 @@ def list_tag(model):
 
 def tags_of(model, pks):
     return {tag(model, pk) for pk in pks}
+
+
+def rows_tag(model):
+    """Dropped when a record of `model` is created or deleted (a link, for a many-to-many field's
+    table): carried by what counts them or chooses among them."""
+    return f"{model._meta.concrete_model._meta.model_name}-rows"
+
+
+def field_tag(model, name):
+    """Dropped when a save changes the field `name` of a record of `model` (in any language, for a
+    translated field)."""
+    return f"{model._meta.concrete_model._meta.model_name}.{name}"
+
+
+def reads(model, *fields):
+    """The tags of a summary that reads `fields` of every record of `model`, or, without fields,
+    anything of them: it is out of date after a new or deleted record, and after a change to one
+    of those fields (any change, without fields)."""
+    if not fields:
+        return {rows_tag(model), list_tag(model)}
+    return {rows_tag(model), *(field_tag(model, name) for name in fields)}
 
 
 class _Tags(set):
@@ -123,6 +190,21 @@ def _changed_tags(instance):
     return tags
 
 
+def _field_name(field):
+    # A translated field's columns (name_en, name_ar) go by the field's own name.
+    return getattr(field, "translated_field", field).name
+
+
+def _changed_field_tags(instance, stored):
+    """The field tags of what a save changed: every field's when what was stored is not known."""
+    model = type(instance)
+    return {
+        field_tag(model, _field_name(field))
+        for field in model._meta.concrete_fields
+        if stored is None or stored.get(field.attname) != getattr(instance, field.attname)
+    }
+
+
 _tracked = ()
 
 
@@ -134,20 +216,30 @@ def _send(tags):
     invalidated.send(sender=None, tags=frozenset(tags))
 
 
-def _before_save(sender, instance, raw=False, **kwargs):
+def _before_save(sender, instance, raw=False, using=DEFAULT_DB_ALIAS, **kwargs):
     if raw or in_bulk_write() or not _is_tracked(instance) or instance._state.adding:
         return
+    # The record as stored, inside the saving transaction: what the save changes, and, for one
+    # saved without having been loaded, what it pointed to.
+    model = type(instance)
+    names = [field.attname for field in model._meta.concrete_fields]
+    row = model._base_manager.using(using).filter(pk=instance.pk).values_list(*names).first()
+    if row is None:
+        return
+    instance._stored = stored = dict(zip(names, row, strict=True))
     if not hasattr(instance, "_loaded_parents"):
-        # Saved without having been loaded: ask the database what the record pointed to.
-        stored = type(instance)._base_manager.filter(pk=instance.pk).first()
-        if stored is not None:
-            instance._loaded_parents = stored._loaded_parents
+        instance._loaded_parents = tuple(stored[field.attname] for field in _parent_fields(model))
 
 
-def _record_changed(sender, instance, raw=False, using=DEFAULT_DB_ALIAS, **kwargs):
+def _record_changed(sender, instance, raw=False, using=DEFAULT_DB_ALIAS, created=None, **kwargs):
+    """After a save (`created` True or False) or a delete (None)."""
     if raw or in_bulk_write() or not _is_tracked(instance):
         return
     tags = _changed_tags(instance)
+    if created is False:
+        tags |= _changed_field_tags(instance, instance.__dict__.pop("_stored", None))
+    else:
+        tags.add(rows_tag(type(instance)))
     instance._loaded_parents = _parent_ids(instance)
     after_commit(_send, *tags, using=using)
 
@@ -163,7 +255,7 @@ def _links_changed(sender, instance, action, reverse, model, pk_set, using=DEFAU
         return
     pks = pk_set if action != "post_clear" else instance.__dict__.pop("_cleared_links", set())
     ends = tags_of(type(instance), [instance.pk]) | tags_of(model, pks)
-    tags = ends | {f"about-{end}" for end in ends} | {list_tag(type(instance)), list_tag(model)}
+    tags = ends | {f"about-{end}" for end in ends} | {list_tag(type(instance)), list_tag(model), rows_tag(sender)}
     after_commit(_send, *tags, using=using)
 
 

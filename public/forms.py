@@ -25,6 +25,7 @@ from conferences.models import (
 )
 from core import state
 from core.dates import MONTH_NAMES
+from core.tags import reads
 from organizations.models import Organization
 from participants.models import Country
 
@@ -152,12 +153,23 @@ FILTER_VALUES = {
 }
 
 
+# What each filter's values read (state.remember): a title edit leaves them kept.
+FILTER_READS = {
+    "country": reads(Country) | reads(Conference, "host_country") | reads(Participation, "country"),
+    "year": reads(Conference, "start_date"),
+    "organization": reads(Organization) | reads(ConferenceOrganization, "organization"),
+    "topic": reads(Topic),
+}
+
+
 def filter_values(request, name):
     """The (value, name, uses) rows of a filter, kept for the data's version and language
     (state.remember): they read whole tables (every country at a conference, organization,
     year). Read to check a value a reader sent, and to draw the menus once per version."""
     rows, _label = FILTER_VALUES[name]
-    return state.remember(request, f"conference-filter-values:{name}", rows, FILTER_CHOICES_SECONDS)
+    return state.remember(
+        request, f"conference-filter-values:{name}", rows, FILTER_CHOICES_SECONDS, reads=FILTER_READS[name]
+    )
 
 
 def values_of(request, name):
@@ -171,7 +183,10 @@ def choices_of(request, name):
 
 def filter_menus(request):
     """{field: (its <option>s drawn, whether it is a text box)}, drawn once per version."""
-    return state.remember(request, "conference-filters", lambda: draw_filter_menus(request), FILTER_CHOICES_SECONDS)
+    return state.remember(
+        request, "conference-filters", lambda: draw_filter_menus(request), FILTER_CHOICES_SECONDS,
+        reads=set().union(*FILTER_READS.values()),
+    )
 
 
 def most_used(rows):

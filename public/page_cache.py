@@ -14,7 +14,6 @@ invalidation, and keeps out of the cache a page rendered from a read replica beh
 """
 
 import logging
-import secrets
 
 from django.conf import settings
 from django.core.cache import caches
@@ -27,23 +26,6 @@ def _cache():
     return caches[settings.PORTAL_PAGE_CACHE_ALIAS]
 
 
-def _token():
-    # A number, which Django's Redis backend keeps as it is rather than pickled: cheap to read back.
-    return secrets.randbits(62)
-
-
-def _token_key(tag):
-    return f"tag:{tag}"
-
-
-def _current(page_cache, keys):
-    """The tokens now in the cache under `keys`, in order (None where missing)."""
-    if hasattr(page_cache, "get_numbers"):  # public.cache.RedisCache: one MGET, nothing unpickled
-        return page_cache.get_numbers(keys)
-    found = page_cache.get_many(keys)
-    return [found.get(key) for key in keys]
-
-
 def get(key):
     """The answer stored under `key`, or None if it is missing or any of its tags was dropped since."""
     page_cache = _cache()
@@ -51,7 +33,7 @@ def get(key):
     if entry is None:
         return None
     response, keys, tokens = entry
-    if _current(page_cache, keys) != tokens:
+    if cache_tags.current_tokens(page_cache, keys) != tokens:
         return None
     return response
 
@@ -61,17 +43,7 @@ def tokens(tags):
 
     Read before checking that the answer's data is the latest committed: an edit that commits
     after that check drops the answer by changing them."""
-    page_cache = _cache()
-    keys = [_token_key(tag) for tag in sorted(tags)]
-    current = _current(page_cache, keys)
-    if None in current:
-        for token_key, token in zip(keys, current, strict=True):
-            if token is None:
-                page_cache.add(token_key, _token(), None)
-        current = _current(page_cache, keys)
-        if None in current:
-            return None
-    return keys, current
+    return cache_tags.tokens(_cache(), tags)
 
 
 def put(key, response, tagged, seconds):
@@ -82,7 +54,7 @@ def put(key, response, tagged, seconds):
 
 def invalidate(tags):
     """Drops every stored answer that carries one of `tags`."""
-    _cache().set_many({_token_key(tag): _token() for tag in tags}, None)
+    cache_tags.drop(_cache(), tags)
 
 
 def dropped(sender, tags, **kwargs):

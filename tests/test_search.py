@@ -28,6 +28,7 @@ from organizations.models import Organization
 from participants.models import Country, Person
 from search import index
 from search.models import SearchEntry, SearchKind
+from search.query import Query
 from tests import factories as make
 from tests.helpers import LANGUAGES, get, page_text, parse, text, url
 
@@ -933,3 +934,29 @@ def test_generated_records_are_searchable(client, world_indexed_by_rebuild, djan
     assert SearchEntry.objects.filter(kind=SearchKind.CONFERENCE).count() == Conference.objects.count()
     assert found(client, "Agency 3", "organization") >= {"synthetic-org-3"}
     assert "synthetic-7" in found(client, "Conference 7", "conference")
+
+
+def test_the_best_of_each_kind_are_those_the_full_ranking_puts_first(zanzibar, django_capture_on_commit_callbacks):
+    """On PostgreSQL only a few matches are ranked in full (SearchEntryQuerySet's fast path): the
+    same as ranking them all. Conferences that name the word in their summary (a full-text
+    rank above 0) but are older than the first five, others tied on their date, a name."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(8):
+            make.conference(
+                f"zanzibar-old-{number}", name_en=f"Meeting {number}", start=make.day(f"201{number % 3}-05-01"),
+                summary_en="Held in Zanzibar." if number % 2 else "A meeting.", city="Zanzibar",
+            )
+        make.conference("zanzibar-named", name_en="Zanzibar", start=make.day("2000-01-01"), city="Zanzibar")
+    entries = SearchEntry.objects.all()
+    for words in ("Zanzibar", "zanzibar meeting", "Meeting"):
+        query = Query.parse(words)
+        for language in LANGUAGES:
+            everything = entries.matching(query).ranked(query, language).order_by("kind", *entries.ordering(language))
+            expected = {}
+            for entry in everything:
+                expected.setdefault(entry.kind, []).append(entry.pk)
+            best = entries.best_of_each_kind(query, language, 5)
+            assert [(pk, kind) for pk, kind, _total, _tier in best] == [
+                (pk, kind) for kind in sorted(expected) for pk in expected[kind][:5]
+            ], (words, language)
+            assert {kind: total for _pk, kind, total, _tier in best} == {kind: len(expected[kind]) for kind in expected}

@@ -23,6 +23,7 @@ from conferences.models import (
     Topic,
 )
 from core import state
+from core.tags import reads
 from organizations.models import Organization
 from participants.models import Country
 
@@ -34,6 +35,15 @@ from ..structured_data import PageMeta, text_in
 from ..templatetags.cards import card_rows
 from ..templatetags.country_maps import participation_map
 from .base import PAGE_SIZE, PublicViewMixin, SlugHistoryMixin, paginate
+
+# What the home page's summary reads (state.remember): the counts and the ways in, and the rows
+# of the timeline.
+HOME_READS = (
+    reads(Conference, "start_date", "start_precision", "end_date", "end_precision", "host_country", "slug",
+          "short_name")
+    | reads(Conference.topics.through) | reads(ConferenceOrganization, "organization")
+    | reads(Country) | reads(Organization) | reads(Topic)
+)
 
 
 class HomeView(PublicViewMixin, TemplateView):
@@ -58,8 +68,8 @@ class HomeView(PublicViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["conferences"] = card_rows(Conference.objects.newest_first()[: self.latest_count])
         # The count, the timeline and the ways in read whole tables and are long pieces to draw:
-        # they are drawn once for the data's version (state.remember), and kept as markup.
-        summary = state.remember(self.request, "home-drawn", self.summary)
+        # they are drawn once while what they read is unchanged (state.remember), and kept as markup.
+        summary = state.remember(self.request, "home-drawn", self.summary, reads=HOME_READS)
         context["conference_total"] = summary["total"]
         context["timeline"] = mark_safe(summary["timeline"])
         context["ways_in"] = mark_safe(summary["ways_in"])

@@ -16,6 +16,7 @@ from django.views.generic import DetailView, ListView
 from conferences.models import Attendance, Citation, Conference, Participation
 from core import state
 from core.addresses import cached_reverse, reverser
+from core.tags import reads
 from organizations.models import Organization, Position
 from participants.models import Country, Person, Region
 
@@ -119,7 +120,10 @@ class CountryListView(PublicViewMixin, ListView):
         # The counts read the whole participation table, and hundreds of rows take longer to draw
         # than the rest of the page: the index is drawn once for the data's version (state.remember).
         context["index"] = mark_safe(
-            state.remember(self.request, "countries-index", lambda: self.draw_index(list(self.counted())))
+            state.remember(
+                self.request, "countries-index", lambda: self.draw_index(list(self.counted())),
+                reads=reads(Country) | reads(Conference, "host_country") | reads(Participation, "country", "role"),
+            )
         )
         return context
 
