@@ -59,26 +59,27 @@ def current_tokens(store, keys):
     return [found.get(key) for key in keys]
 
 
-def tokens(store, tags):
-    """(keys, tokens) of `tags` now in the cache `store`, a token made for a tag that has none;
-    None if the cache cannot keep them (unreachable).
+def tokens(store, tags, also=()):
+    """(keys, tokens) of `tags` now in the cache `store`, a token made for a tag that has none, and
+    for each of the keys `also` (read alongside, not returned); None if the cache cannot keep
+    them (unreachable).
 
     Read before the data they stand for: an edit that commits after that changes them."""
     keys = [token_key(tag) for tag in sorted(tags)]
-    current = current_tokens(store, keys)
+    current = current_tokens(store, [*keys, *also])
     if None in current:
-        for key, token in zip(keys, current, strict=True):
+        for key, token in zip([*keys, *also], current, strict=True):
             if token is None:
                 store.add(key, new_token(), None)
         current = current_tokens(store, keys)
         if None in current:
             return None
-    return keys, current
+    return keys, current[: len(keys)]
 
 
-def drop(store, tags):
-    """Replaces the tokens of `tags` in the cache `store`."""
-    store.set_many({token_key(tag): new_token() for tag in tags}, None)
+def drop(store, tags, also=()):
+    """Replaces the tokens of `tags`, and of the keys `also`, in the cache `store`, in one write."""
+    store.set_many({**{key: new_token() for key in also}, **{token_key(tag): new_token() for tag in tags}}, None)
 
 
 def tag(model, pk):

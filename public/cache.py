@@ -9,9 +9,19 @@
   asked at all (no connect timeout on every request), then it is tried again, and its return is
   logged too. Cached pages that an edit during the outage could not drop are dropped then, all
   of them (public/page_cache.py).
+- Tagged entries (set_tagged(), get_tagged()) for the page cache: a value stored with the tokens
+  of its tags, read back only if every token is unchanged, in one round trip. A Lua script reads
+  the entry and its token keys and compares them in Redis: a hit moves one answer's bytes, not
+  the ~150 token keys of a conference page and their tokens, and nothing is unpickled; when the
+  caller's copy was checked at the current epoch (public/page_cache.py), it compares that alone
+  and moves no answer at all. The script reads keys it is not given as arguments (the token keys
+  named in the entry), which a single Redis allows and Redis Cluster would not. An answer read in
+  the round trip that finds Redis back after an outage predates the drop of every page, so it is
+  answered as a miss too.
 """
 
 import functools
+import json
 import logging
 import time
 
@@ -20,9 +30,35 @@ from django.core.cache import caches
 from django.core.cache.backends.base import default_key_func
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from redis.commands.core import Script
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+
+# KEYS: an entry of set_tagged(), the epoch's key; ARGV: the epoch the caller's copy was checked at.
+# Answers {epoch} if that is still the epoch, else {epoch, entry, milliseconds to live} or {epoch}
+# if the entry is missing or a token changed. An entry is a line of JSON, [[token key, …],
+# [token, …]], then the value: cut off in Python, cheaper than a copy of it in Lua. MGET in
+# batches: Lua's unpack() takes a few thousand values at most.
+GET_TAGGED = Script(None, b"""
+local epoch = redis.call("GET", KEYS[2]) or ""
+if epoch ~= "" and epoch == ARGV[1] then return {epoch} end
+local entry = redis.call("GET", KEYS[1])
+if not entry then return {epoch} end
+local stop = string.find(entry, "\\n", 1, true)
+if not stop then return {epoch} end
+local ok, tagged = pcall(cjson.decode, string.sub(entry, 1, stop - 1))
+if not ok or type(tagged) ~= "table" then return {epoch} end
+local keys, tokens = tagged[1], tagged[2]
+for first = 1, #keys, 1000 do
+  local last = math.min(first + 999, #keys)
+  local current = redis.call("MGET", unpack(keys, first, last))
+  for i = first, last do
+    if current[i - first + 1] ~= tokens[i] then return {epoch} end
+  end
+end
+return {epoch, entry, redis.call("PTTL", KEYS[1])}
+""")
 
 
 def _tolerant(default):
@@ -42,6 +78,8 @@ def _tolerant(default):
                 self.down_until = 0.0
                 logger.warning("The cache is reachable again; pages are cached again.")
                 self.recovered()
+                # Read before the drop (a page checked in one round trip): answered as a miss.
+                return default(*args, **kwargs)
             return result
 
         return wrapper
@@ -67,6 +105,10 @@ def _nothing_found(keys):
 
 def _none_each(keys):
     return [None] * len(keys)
+
+
+def _nothing_tagged(*args):
+    return None, None, None
 
 
 class TolerantRedisCacheClient(RedisCacheClient):
@@ -102,6 +144,19 @@ class TolerantRedisCacheClient(RedisCacheClient):
     @_tolerant(_none_each)
     def get_numbers(self, keys):
         return [None if value is None else int(value) for value in self.get_client(keys[0]).mget(keys)]
+
+    @_tolerant(_nothing_tagged)
+    def get_tagged(self, key, epoch_key, epoch):
+        answer = GET_TAGGED(keys=[key, epoch_key], args=[epoch or b""], client=self.get_client(key))
+        epoch = answer[0] or None
+        if len(answer) == 1:
+            return epoch, None, None
+        _, entry, milliseconds = answer
+        return epoch, entry.partition(b"\n")[2], milliseconds / 1000 if milliseconds > 0 else float("inf")
+
+    @_tolerant(_none)
+    def set_bytes(self, key, value, timeout):
+        self.get_client(key, write=True).set(key, value, ex=timeout)
 
     @staticmethod
     def recovered():
@@ -142,6 +197,22 @@ class RedisCache(DjangoRedisCache):
             prefix = f"{self.key_prefix}:{self.version}:"
             return self._cache.get_numbers([prefix + key for key in keys])
         return self._cache.get_numbers([self.make_key(key) for key in keys])
+
+    def set_tagged(self, key, value, keys, tokens, timeout):
+        """Stores the bytes `value` with the tokens (whole numbers) now under the cache keys `keys`.
+
+        The entry names the token keys as Redis has them, so that get_tagged() reads them as
+        they are, whatever the key function."""
+        tagged = [[self.make_key(token_key) for token_key in keys], [str(token) for token in tokens]]
+        entry = json.dumps(tagged, separators=(",", ":")).encode() + b"\n" + value
+        self._cache.set_bytes(self.make_and_validate_key(key), entry, self.get_backend_timeout(timeout))
+
+    def get_tagged(self, key, epoch_key, epoch=None):
+        """(epoch, value, seconds) in one round trip: the token now under `epoch_key` (None if
+        missing), and unless it is `epoch`, the bytes set_tagged() stored under `key` and the
+        seconds they have left, or None for both if they are missing or any of their token keys no
+        longer holds the token it had then (replaced, evicted)."""
+        return self._cache.get_tagged(self.make_key(key), self.make_key(epoch_key), epoch)
 
 
 def cache_status():

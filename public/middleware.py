@@ -32,6 +32,8 @@ from public import page_cache
 from public.addresses import absolute_url, page_path
 
 SAFE_METHODS = ("GET", "HEAD")
+# The request headers that can make a cached answer a 304 or a 412.
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
 # What a deployment changes that alters pages without touching the data.
 CODE_DIRECTORIES = (
     "templates", "locale", "portal", "core", "participants", "organizations", "conferences", "search", "public",
@@ -137,7 +139,7 @@ class PageCacheMiddleware:
         """What varies the answer: the code's release, compression, and the public address of the
         page with only the parameters that change it (public/addresses.py). A cache of each
         process's own cannot hear of an edit made in another, so it keys on the data's version too."""
-        encoding = "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "identity"
+        encoding = "gzip" if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "") else "identity"
         address = hashlib.sha256(absolute_url(request, page_path(request)).encode()).hexdigest()
         version = "" if settings.PORTAL_PAGE_CACHE_SHARED else f"{state.current(request).version}:"
         return f"page:{code_release()}:{version}{encoding}:{address}"
@@ -161,13 +163,15 @@ class PageCacheMiddleware:
             response = page_cache.get(key)
             if response is not None:
                 response.headers["X-Cache"] = "hit"
-                # What ConditionalGetMiddleware, below, did for the first reader of this page.
-                return get_conditional_response(
-                    request,
-                    etag=response.get("ETag"),
-                    last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
-                    response=response,
-                )
+                if any(name in request.META for name in CONDITIONAL_HEADERS):
+                    # What ConditionalGetMiddleware, below, did for the first reader of this page.
+                    return get_conditional_response(
+                        request,
+                        etag=response.get("ETag"),
+                        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+                        response=response,
+                    )
+                return response
         tag_header = settings.PORTAL_CACHE_TAG_HEADER
         if storing or tag_header:
             # Where the request reads its data (a replica, perhaps), before the data.

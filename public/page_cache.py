@@ -11,50 +11,152 @@ An answer is stored only if the data it was rendered from is the latest committe
 request reads its data, must still be the version on the primary database after it. That closes
 the race of a page rendered from the data before an edit and stored after the edit's
 invalidation, and keeps out of the cache a page rendered from a read replica behind the primary.
+
+With Redis (public.cache.RedisCache), a hit is one round trip that moves no tokens: a script
+compares the answer's tokens in Redis. Each process also keeps copies of the answers it served
+lately (`_copies`), each with the epoch it was checked at: a token that every invalidation
+replaces, in the same write as the tags' tokens. While the epoch stands no tag was dropped since
+the copy was checked, so the copy stands and the round trip compares the epoch alone and moves no
+answer; after any invalidation, or once the epoch is evicted, each copy is checked again, tag by
+tag. A copy lives no longer than the entry it was read from. Answers are stored as bytes (status,
+headers, body), cheaper to read back than a pickled HttpResponse.
 """
 
+import collections
 import logging
+import threading
+import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http import HttpResponse
 
 from core import tags as cache_tags
 
 logger = logging.getLogger(__name__)
 
+# Replaced by every invalidation, in the same write as the tags' tokens.
+EPOCH_KEY = "tags-epoch"
+# The bytes of answers each process keeps (bodies; a compressed conference page is ~15 KB).
+COPIES_BYTES = 16 * 1024 * 1024
+
+
 def _cache():
     return caches[settings.PORTAL_PAGE_CACHE_ALIAS]
+
+
+def _freeze(response):
+    """The answer as bytes: its status, its headers and its body, as in HTTP/1.1.
+
+    What is stored is a plain answer: no cookies (storable() in public/middleware.py), nothing
+    streamed."""
+    head = "\r\n".join([str(response.status_code), *(f"{name}: {value}" for name, value in response.items())])
+    return head.encode() + b"\r\n\r\n" + response.content
+
+
+def _thaw(frozen):
+    """(status, headers, body) of frozen bytes."""
+    head, _, body = frozen.partition(b"\r\n\r\n")
+    status, *lines = head.decode().split("\r\n")
+    return int(status), dict(line.split(": ", 1) for line in lines), body
+
+
+def _response(thawed):
+    status, headers, body = thawed
+    return HttpResponse(body, status=status, headers=headers)
+
+
+class Copies:
+    """Answers this process served lately, least recently used dropped first: key → Copy."""
+
+    Copy = collections.namedtuple("Copy", "epoch expires thawed size")
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.size = 0
+        self.entries = collections.OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            copy = self.entries.get(key)
+            if copy is None:
+                return None
+            if copy.expires <= time.monotonic():
+                self._drop(key)
+                return None
+            self.entries.move_to_end(key)
+            return copy
+
+    def put(self, key, epoch, seconds, thawed):
+        size = len(thawed[2])
+        if size > self.limit // 8:
+            return
+        with self.lock:
+            if key in self.entries:
+                self._drop(key)
+            self.entries[key] = self.Copy(epoch, time.monotonic() + seconds, thawed, size)
+            self.size += size
+            while self.size > self.limit:
+                self._drop(next(iter(self.entries)))
+
+    def _drop(self, key):
+        self.size -= self.entries.pop(key).size
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+_copies = Copies(COPIES_BYTES)
 
 
 def get(key):
     """The answer stored under `key`, or None if it is missing or any of its tags was dropped since."""
     page_cache = _cache()
+    if hasattr(page_cache, "get_tagged"):  # public.cache.RedisCache
+        copy = _copies.get(key)
+        epoch, frozen, seconds = page_cache.get_tagged(key, EPOCH_KEY, copy.epoch if copy else None)
+        if copy is not None and epoch == copy.epoch:
+            return _response(copy.thawed)
+        if frozen is None:
+            return None
+        thawed = _thaw(frozen)
+        if epoch is not None:
+            _copies.put(key, epoch, seconds, thawed)
+        return _response(thawed)
     entry = page_cache.get(key)
     if entry is None:
         return None
-    response, keys, tokens = entry
+    frozen, keys, tokens = entry
     if cache_tags.current_tokens(page_cache, keys) != tokens:
         return None
-    return response
+    return _response(_thaw(frozen))
 
 
 def tokens(tags):
     """(keys, tokens) of `tags` now, for put(); None if the cache cannot keep them (unreachable).
 
     Read before checking that the answer's data is the latest committed: an edit that commits
-    after that check drops the answer by changing them."""
-    return cache_tags.tokens(_cache(), tags)
+    after that check drops the answer by changing them. The epoch is made here if it is missing
+    (evicted), for the copies of the answers served next."""
+    return cache_tags.tokens(_cache(), tags, also=[EPOCH_KEY])
 
 
 def put(key, response, tagged, seconds):
     """Stores `response` with the tokens its tags had (`tagged`, from tokens())."""
     keys, current = tagged
-    _cache().set(key, (response, keys, current), seconds)
+    page_cache = _cache()
+    if hasattr(page_cache, "set_tagged"):
+        page_cache.set_tagged(key, _freeze(response), keys, current, seconds)
+    else:
+        page_cache.set(key, (_freeze(response), keys, current), seconds)
 
 
 def invalidate(tags):
-    """Drops every stored answer that carries one of `tags`."""
-    cache_tags.drop(_cache(), tags)
+    """Drops every stored answer that carries one of `tags`, and so every process's copies' epoch."""
+    cache_tags.drop(_cache(), tags, also=[EPOCH_KEY])
 
 
 def dropped(sender, tags, **kwargs):

@@ -249,3 +249,134 @@ def test_an_edit_while_the_cache_was_unreachable_shows_once_it_is_back(client, p
         conference.save()
     client_of_cache.down_until = 1.0  # the back-off is over: Redis is asked again, and answers
     assert heading(get(client, address)[0]) == "CISSA 20, corrected during the outage"
+
+
+def redis_only(page_cache):
+    if page_cache != "redis":
+        pytest.skip("each process's copies are kept with a shared cache only")
+
+
+@pytest.fixture
+def copies(monkeypatch):
+    """This test's own copies of answers, as a fresh process has."""
+    from public import page_cache as pages
+
+    fresh = pages.Copies(pages.COPIES_BYTES)
+    monkeypatch.setattr(pages, "_copies", fresh)
+    return fresh
+
+
+def stored_pages():
+    from django.core.cache import cache
+
+    redis = cache._cache.get_client()
+    return list(redis.scan_iter(match=cache.make_key("page:*")))
+
+
+def test_a_hit_keeps_every_header_of_the_answer(client, page_cache, copies, address):
+    first, _ = get(client, address, headers={"accept-encoding": "gzip"})
+    for _ in range(2):  # checked tag by tag, then (with Redis) from this process's copy
+        again, queries = get(client, address, headers={"accept-encoding": "gzip"})
+        assert queries == 0 and again["X-Cache"] == "hit"
+        assert again.status_code == first.status_code and again.content == first.content
+        left_out = {"X-Cache", "X-Request-ID"}
+        assert {(name, value) for name, value in again.items() if name not in left_out} == {
+            (name, value) for name, value in first.items() if name not in left_out
+        }
+
+
+def test_a_copy_stands_while_no_tag_is_dropped(client, page_cache, copies, address,
+                                               django_capture_on_commit_callbacks):
+    """Redis compares the epoch alone: the copy is served even once its entry is gone, until an
+    edit anywhere makes it be checked again, tag by tag."""
+    from django.core.cache import cache
+
+    redis_only(page_cache)
+    get(client, address)
+    get(client, address)
+    assert len(copies.entries) == 1
+    cache._cache.get_client().delete(*stored_pages())
+    assert get(client, address)[1] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        make.conference("tripoli-2025", name_en="Tripoli meeting")  # shown elsewhere only
+    assert get(client, address)[1] > 0
+
+
+def test_an_edit_drops_the_copies_too(client, page_cache, copies, conference, address,
+                                      django_capture_on_commit_callbacks):
+    redis_only(page_cache)
+    for _ in range(3):
+        get(client, address)
+    assert len(copies.entries) == 1
+    conference.name_en = "CISSA 20, as corrected"
+    with django_capture_on_commit_callbacks(execute=True):
+        conference.save()
+    response, queries = get(client, address)
+    assert heading(response) == "CISSA 20, as corrected"
+    assert queries > 1
+
+
+def test_an_edit_elsewhere_leaves_a_copy_checked_again_and_kept(client, page_cache, copies, address,
+                                                               django_capture_on_commit_callbacks):
+    redis_only(page_cache)
+    get(client, address)
+    get(client, address)
+    checked_at = next(iter(copies.entries.values())).epoch
+    with django_capture_on_commit_callbacks(execute=True):
+        make.conference("tripoli-2025", name_en="Tripoli meeting")
+    assert get(client, address)[1] == 0
+    assert next(iter(copies.entries.values())).epoch != checked_at
+
+
+def test_without_the_epoch_a_copy_is_not_trusted(client, page_cache, copies, address):
+    """An evicted epoch cannot tell whether a tag was dropped since."""
+    from django.core.cache import cache
+
+    from public import page_cache as pages
+
+    redis_only(page_cache)
+    get(client, address)
+    get(client, address)
+    cache._cache.get_client().delete(*stored_pages(), cache.make_key(pages.EPOCH_KEY))
+    assert get(client, address)[1] > 0
+
+
+def test_an_edit_during_an_outage_drops_the_copies_once_redis_is_back(
+    client, page_cache, copies, conference, address, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    redis_only(page_cache)
+    for _ in range(3):
+        get(client, address)
+    client_of_cache = cache._cache
+    client_of_cache.failed(RedisConnectionError("unreachable"))
+    conference.name_en = "CISSA 20, corrected during the outage"
+    with django_capture_on_commit_callbacks(execute=True):
+        conference.save()
+    assert heading(get(client, address)[0]) == "CISSA 20, corrected during the outage"  # uncached
+    client_of_cache.down_until = 1.0  # the back-off is over: Redis is asked again, and answers
+    assert heading(get(client, address)[0]) == "CISSA 20, corrected during the outage"
+    assert heading(get(client, address)[0]) == "CISSA 20, corrected during the outage"
+
+
+def test_copies_live_no_longer_than_their_entry_and_within_their_room(monkeypatch):
+    from public import page_cache as pages
+
+    now = [100.0]
+    monkeypatch.setattr(pages.time, "monotonic", lambda: now[0])
+    copies = pages.Copies(limit=80)
+    copies.put("a", b"1", 10, (200, {}, b"x" * 10))
+    now[0] += 9
+    assert copies.get("a").thawed[2] == b"x" * 10
+    now[0] += 1
+    assert copies.get("a") is None and copies.size == 0
+    for key in "bcd":
+        copies.put(key, b"1", 10, (200, {}, b"x" * 10))
+    copies.get("b")  # used last: kept
+    for key in "efghij":
+        copies.put(key, b"1", 10, (200, {}, b"x" * 10))
+    assert copies.size <= 80 and copies.get("b") is not None and copies.get("c") is None
+    copies.put("big", b"1", 10, (200, {}, b"x" * 11))  # more than an eighth of the room: not kept
+    assert copies.get("big") is None
