@@ -195,17 +195,23 @@ class SearchEntryQuerySet(models.QuerySet):
         and the rank and title are read, by primary key, for those few only.
         """
         matched = self.matching(query, by_stem).annotate(tier=self.tier(query)).order_by()
-        try:
-            matched_sql, matched_params = matched.values_list("pk", "kind", "date", "tier").query.sql_with_params()
-        except EmptyResultSet:  # matching() gave none(): nothing to rank
-            return []
         connection = connections[self.db]
-        compiler = matched.query.get_compiler(self.db)
-        ts_sql, ts_params = compiler.compile(_ts_query(query).resolve_expression(matched.query))
         table = connection.ops.quote_name(self.model._meta.db_table)
         title = connection.ops.quote_name(self.model._meta.get_field(f"title_{language}").column)
-        # Any word of the query: the entries whose rank is not 0 (plainto_tsquery joins the words with &).
-        any_word = f"regexp_replace(({ts_sql})::text, ' (&|<[0-9-]+>) ', ' | ', 'g')::tsquery"
+        try:
+            compiler = matched.query.get_compiler(self.db)
+            ts_sql, ts_params = compiler.compile(_ts_query(query).resolve_expression(matched.query))
+            # Any word of the query: the entries whose rank is not 0 (plainto_tsquery joins the words
+            # with &). Tested on each match as it is read, not by a search of the whole table.
+            any_word = f"regexp_replace(({ts_sql})::text, ' (&|<[0-9-]+>) ', ' | ', 'g')::tsquery"
+            matched = matched.annotate(
+                has_word=RawSQL(f'{table}."document" @@ {any_word}', ts_params, output_field=models.BooleanField())
+            )
+            matched_sql, matched_params = (
+                matched.values_list("pk", "kind", "date", "tier", "has_word").query.sql_with_params()
+            )
+        except EmptyResultSet:  # matching() gave none(): nothing to rank
+            return []
         sql = f"""
             SELECT "pk", "kind", "kind_total", "tier" FROM (
                 SELECT "near"."pk", "near"."kind", "near"."kind_total", "near"."tier", ROW_NUMBER() OVER (
@@ -221,12 +227,12 @@ class SearchEntryQuerySet(models.QuerySet):
                 CROSS JOIN LATERAL (
                     SELECT "document", {title} AS "title" FROM {table} WHERE "id" = "near"."pk"
                 ) AS "entry"
-                WHERE "near"."near" <= %s OR "near"."pk" IN (SELECT "id" FROM {table} WHERE "document" @@ {any_word})
+                WHERE "near"."near" <= %s OR "near"."has_word"
             ) AS "ranked"
             WHERE "place" <= %s ORDER BY "kind", "place"
         """
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*ts_params, *matched_params, size, *ts_params, size])
+            cursor.execute(sql, [*ts_params, *matched_params, size, size])
             return cursor.fetchall()
 
     def kind_counts(self, query, by_stem=False):
