@@ -7,9 +7,9 @@
 The view puts `references` (public.evidence.References) in the context; numbering as the page
 is drawn keeps the numbers in the page's order, wherever a section moves.
 
-A conference page marks every country and person with its references: the plain marks, most of
-them, are written here in Python; opinions and disputes, which say more, by
-templates/includes/evidence.html.
+Opinions and disputes, which say more than a mark, are drawn by templates/includes/evidence.html.
+A conference page, which marks hundreds of rows, draws its marks in Python with the same markup
+(public.evidence.Marks).
 """
 
 from django import template
