@@ -78,32 +78,48 @@ class CiteBox:
         """The box's markup. Translated texts are trusted, as a template trusts them; every value is
         escaped."""
         updated, accessed = self.updated, self.accessed
+        # Translated outside the f-strings, where makemessages finds them.
+        text = {
+            "copy": gettext("Copy"),
+            "copied": gettext("Copied"),
+            "failed": gettext("Select the text and copy it"),
+            "heading": gettext("Cite / permanent link"),
+            "link": gettext("Permanent link"),
+            "title": gettext("Title"),
+            "updated": gettext("Last updated"),
+            "accessed": gettext("Accessed"),
+            "arabic": gettext("Citation in Arabic"),
+            "english": gettext("Citation in English"),
+            "managers": gettext("For a reference manager"),
+            "ris": gettext("RIS (EndNote, Zotero, Mendeley)"),
+            "csl": gettext("CSL-JSON (Zotero, Pandoc)"),
+        }
         return SafeString(
-            f'<details class="cite-box" data-copy-label="{gettext("Copy")}" data-copied-label="{gettext("Copied")}" '
-            f'data-failed-label="{gettext("Select the text and copy it")}">\n'
-            f'  <summary><h2 id="cite-heading">{gettext("Cite / permanent link")}</h2></summary>\n'
+            f'<details class="cite-box" data-copy-label="{text["copy"]}" data-copied-label="{text["copied"]}" '
+            f'data-failed-label="{text["failed"]}">\n'
+            f'  <summary><h2 id="cite-heading">{text["heading"]}</h2></summary>\n'
             '  <dl class="cite-facts">\n'
-            f'    <dt>{gettext("Permanent link")}</dt>\n'
+            f'    <dt>{text["link"]}</dt>\n'
             f'    <dd><a href="{escape(self.url)}" dir="ltr">{escape(self.url)}</a></dd>\n'
-            f'    <dt>{gettext("Title")}</dt>\n'
+            f'    <dt>{text["title"]}</dt>\n'
             f"    <dd>{escape(self.title)}</dd>\n"
-            f'    <dt>{gettext("Last updated")}</dt>\n'
+            f'    <dt>{text["updated"]}</dt>\n'
             f'    <dd><time datetime="{updated.isoformat()}">{escape(format_partial_date(updated))}</time></dd>\n'
-            f'    <dt>{gettext("Accessed")}</dt>\n'
+            f'    <dt>{text["accessed"]}</dt>\n'
             f'    <dd><time datetime="{accessed.isoformat()}">{escape(format_partial_date(accessed))}</time></dd>\n'
             "  </dl>\n"
-            f'  <h3 id="cite-arabic">{gettext("Citation in Arabic")}</h3>\n'
+            f'  <h3 id="cite-arabic">{text["arabic"]}</h3>\n'
             f'  <pre class="citation copyable" dir="rtl" lang="ar">{escape(self.arabic)}</pre>\n'
-            f'  <h3 id="cite-english">{gettext("Citation in English")}</h3>\n'
+            f'  <h3 id="cite-english">{text["english"]}</h3>\n'
             f'  <pre class="citation copyable" dir="ltr" lang="en">{escape(self.english)}</pre>\n'
             '  <h3 id="cite-bibtex">BibTeX</h3>\n'
             f'  <pre class="citation bibtex copyable" dir="ltr"><code>{escape(self.bibtex)}</code></pre>\n'
-            f'  <h3 id="cite-downloads">{gettext("For a reference manager")}</h3>\n'
+            f'  <h3 id="cite-downloads">{text["managers"]}</h3>\n'
             '  <ul class="inline-list cite-downloads" aria-labelledby="cite-downloads">\n'
             f'    <li><a href="{escape(self.ris_url)}" download type="application/x-research-info-systems">'
-            f'{gettext("RIS (EndNote, Zotero, Mendeley)")}</a></li>\n'
+            f'{text["ris"]}</a></li>\n'
             f'    <li><a href="{escape(self.csl_url)}" download type="application/vnd.citationstyles.csl+json">'
-            f'{gettext("CSL-JSON (Zotero, Pandoc)")}</a></li>\n'
+            f'{text["csl"]}</a></li>\n'
             "  </ul>\n"
             "</details>\n"
         )

@@ -455,7 +455,7 @@ class Drawing:
         drawn["people"] = self.people()
         drawn.update((name, self.marks(facts.get(name))) for name in FACTS_AFTER_ROWS)
         drawn["topics"] = SafeString("".join(f"<li>{link(topic)}</li>\n" for topic in self.rows.topics))
-        separator = f"{gettext(',')} "
+        separator = gettext(",") + " "
         drawn["other_editions"] = SafeString(separator.join(link(edition) for edition in self.rows.other_editions))
         return drawn
 
@@ -512,7 +512,8 @@ class Drawing:
         person_label = escape(gettext("Person"))
         role_label = escape(gettext("Role"))
         representing_label = escape(gettext("Representing"))
-        not_stated = f'<span class="meta">{gettext("not stated")}</span>'
+        not_stated = gettext("not stated")
+        not_stated = f'<span class="meta">{not_stated}</span>'
         parts = []
         for row in self.rows.attendances:
             person = row.person

@@ -144,10 +144,11 @@ def draw_references(references):
     contradicts = gettext("contradicts the record")
     attributed = gettext("an opinion attributed to <bdi>%(who)s</bdi>")
     our_translation = gettext("Our translation:")
+    heading = gettext("References")
     facts = {}
     parts = [
         '<section class="references" aria-labelledby="references-heading">\n'
-        f'  <h2 id="references-heading">{gettext("References")}</h2>\n'
+        f'  <h2 id="references-heading">{heading}</h2>\n'
         '  <ol class="reference-list">\n'
     ]
     for citation in references:
