@@ -96,18 +96,19 @@ def remember(request, name, compute, seconds=3600, reads=()):
         entry = (value, frozenset(shown))
         # Read from a replica behind the primary, it may be older than the tokens: kept only if
         # the version it was read at is the primary's.
-        if not from_replica or _is_latest(current(request).version):
+        if not from_replica or is_latest(current(request).version, unknown=False):
             cache.set(key, entry, seconds)
     value, shown = entry
     tags.add(*shown)
     return value
 
 
-def _is_latest(version):
+def is_latest(version, unknown):
+    """True while `version` is the primary's; `unknown` when the primary cannot be asked."""
     try:
         return committed_version() <= version
     except (DatabaseError, InterfaceError):
-        return False
+        return unknown
 
 
 def bump(using=DEFAULT_DB_ALIAS):

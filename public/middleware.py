@@ -21,7 +21,6 @@ import os
 from functools import cache
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
@@ -69,15 +68,6 @@ def code_release():
 def last_change(request=None):
     """The portal's last change, as an aware datetime."""
     return max(state.current(request).changed_at, code_last_change())
-
-
-def is_latest(version):
-    """True while `version` is the primary's; also when the primary cannot be asked (nothing is
-    committed then)."""
-    try:
-        return state.committed_version() <= version
-    except (DatabaseError, InterfaceError):
-        return True
 
 
 @cache
@@ -184,7 +174,8 @@ class PageCacheMiddleware:
         # Kept, here or in front, only if its data is still the latest committed: not if an edit
         # committed while it was rendered (its invalidation may have come first), nor if it was
         # read from a replica behind the primary.
-        latest = is_latest(version)
+        # When the primary cannot be asked, nothing is committed then: kept.
+        latest = state.is_latest(version, unknown=True)
         if tag_header:
             # For a cache in front (Varnish's xkey), which purges by the same tags
             # (public/purge.py), and keeps the answer for as long as Surrogate-Control says.
