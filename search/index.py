@@ -326,9 +326,70 @@ def _words(rows):
     return words
 
 
+# --- PostgreSQL's index of words (search migration 0005; search.query reads it) ----------------
+# `search_term`: every distinct word of the entries' `text`; `search_posting`: (term, entry, the
+# entry's kind and date) for each word of each entry, deleted with the entry (ON DELETE CASCADE).
+
+TERMS_SQL = """
+    INSERT INTO search_term (key)
+    SELECT DISTINCT word FROM {entries} AS entry, string_to_table(entry.text, ' ') AS word
+    WHERE word NOT IN ('', '|') {where}
+    ON CONFLICT (md5(key)) DO NOTHING
+"""
+POSTINGS_SQL = """
+    INSERT INTO {postings} (term_id, entry_id, kind, date)
+    SELECT term.id, entry.id, entry.kind, entry.date
+    FROM {entries} AS entry
+    CROSS JOIN LATERAL (SELECT DISTINCT word FROM string_to_table(entry.text, ' ') AS word) AS words
+    JOIN search_term AS term ON md5(term.key) = md5(words.word) AND term.key = words.word
+    WHERE true {where}
+"""
+POSTING_INDEXES = [
+    "CREATE UNIQUE INDEX {prefix}_term ON {postings} (term_id, kind, date DESC NULLS LAST, entry_id)",
+    "CREATE INDEX {prefix}_entry ON {postings} (entry_id)",
+    "ALTER TABLE {postings} ADD CONSTRAINT {prefix}_entry_fkey"
+    " FOREIGN KEY (entry_id) REFERENCES {entries} (id) ON DELETE CASCADE",
+]
+
+
+def _write_words(cursor, postings="search_posting", where="", params=()):
+    """Add the words of the entries (those `where` selects) to search_term, and their postings."""
+    entries = connection.ops.quote_name(SearchEntry._meta.db_table)
+    cursor.execute(TERMS_SQL.format(entries=entries, where=where), params)
+    cursor.execute(POSTINGS_SQL.format(entries=entries, postings=postings, where=where), params)
+
+
+def _rebuild_words(cursor):
+    """Write the postings of every entry anew: into a new table, indexed once filled (inserting
+    a million rows one by one into the indexes took minutes), which then replaces the old one.
+    Searches keep reading the old table until the rebuild commits; the swap at its very end
+    locks them out only until then. Words no entry holds any more leave the vocabulary."""
+    entries = connection.ops.quote_name(SearchEntry._meta.db_table)
+    cursor.execute("DROP TABLE IF EXISTS search_posting_new")
+    cursor.execute("CREATE TABLE search_posting_new (LIKE search_posting INCLUDING DEFAULTS)")
+    _write_words(cursor, postings="search_posting_new")
+    for statement in POSTING_INDEXES:
+        cursor.execute(statement.format(prefix="search_posting_new", postings="search_posting_new", entries=entries))
+    cursor.execute("DROP TABLE search_posting")
+    cursor.execute("ALTER TABLE search_posting_new RENAME TO search_posting")
+    for suffix in ("term", "entry"):
+        cursor.execute(f"ALTER INDEX search_posting_new_{suffix} RENAME TO search_posting_{suffix}")
+    cursor.execute("ALTER TABLE search_posting RENAME CONSTRAINT search_posting_new_entry_fkey TO search_posting_entry_fkey")
+    cursor.execute(
+        "DELETE FROM search_term AS term WHERE NOT EXISTS (SELECT FROM search_posting AS posting WHERE posting.term_id = term.id)"
+    )
+    cursor.execute("ANALYZE search_term")
+    cursor.execute("ANALYZE search_posting")
+
+
 @transaction.atomic
 def rebuild():
     """Rewrite the whole index and its vocabulary; returns the number of rows."""
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        with connection.cursor() as cursor:
+            # All at once, rather than entry by entry as the entries' DELETE would cascade.
+            cursor.execute("DELETE FROM search_posting")
     SearchEntry.objects.all().delete()
     SearchWord.objects.all().delete()
     rows = [row for builder in BUILDERS.values() for row in builder()]
@@ -338,11 +399,20 @@ def rebuild():
         [SearchWord(key=key, display=display, frequency=frequency) for key, (display, frequency) in words.items()],
         batch_size=BATCH,
     )
-    if connection.vendor == "postgresql":
+    if postgresql:
         with connection.cursor() as cursor:
             for model in (SearchEntry, SearchWord):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+            _rebuild_words(cursor)
     return len(rows)
+
+
+def vacuum_words():
+    """VACUUM the postings, outside a transaction (PostgreSQL): until then, or until autovacuum
+    does, their index is read with a look at the table for each row (no visibility map yet)."""
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) search_posting")
 
 
 @transaction.atomic
@@ -352,9 +422,12 @@ def reindex(kind, ids):
     ids = list(ids)
     if not ids:
         return
-    SearchEntry.objects.filter(kind=kind, object_id__in=ids).delete()
+    SearchEntry.objects.filter(kind=kind, object_id__in=ids).delete()  # their postings with them
     rows = list(BUILDERS[kind](ids))
     _write(rows)
+    if connection.vendor == "postgresql" and rows:
+        with connection.cursor() as cursor:
+            _write_words(cursor, where="AND entry.kind = %s AND entry.object_id = ANY(%s)", params=[kind, ids])
     words = _words(rows)
     if words:
         SearchWord.objects.bulk_create(

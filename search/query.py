@@ -95,6 +95,11 @@ def _all_contain(column, keys, at_word_start=False):
     return condition
 
 
+def _like(key):
+    """`key` as a literal part of a LIKE pattern (search keys hold letters and digits only: a guard)."""
+    return key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _document(model):
     """The tsvector column that only PostgreSQL has (a generated column: see the migration)."""
     table = connections[DEFAULT_DB_ALIAS].ops.quote_name(model._meta.db_table)
@@ -105,9 +110,22 @@ def _ts_query(query):
     return SearchQuery(query.text, config="english") | SearchQuery(query.text, config="arabic")
 
 
+def tier_bonuses(query):
+    """(condition on the names, points) of each part of the names' rank: the whole query is a
+    name, every key is in the names, every key starts a word of the names."""
+    return [
+        (Q(names__contains=f"| {query.name} |"), NAME_POINTS),
+        (_all_contain("names", query.keys), 4.0),
+        (_all_contain("names", query.keys, at_word_start=True), 2.0),
+    ]
+
+
 class SearchEntryQuerySet(models.QuerySet):
     def matching(self, query, by_stem=False):
         """Entries in which every key of `query` occurs.
+
+        On PostgreSQL the entries are found through the words they hold (`_by_words`), on
+        SQLite by LIKE on `text` (`containing`): the same entries.
 
         `by_stem`: instead, the entries whose words share a stem with the query's (PostgreSQL's
         full-text search; none on SQLite). The search asks for these only when no entry holds
@@ -120,7 +138,64 @@ class SearchEntryQuerySet(models.QuerySet):
             if _vendor(self) != "postgresql":
                 return self.none()
             return self.alias(document=_document(self.model)).filter(document=_ts_query(query))
-        return self.filter(_all_contain("text", query.keys))
+        if _vendor(self) == "postgresql":
+            found = self._by_words(query)
+            if found is None:
+                return self.none()
+            sql, params = found
+            return self.filter(pk__in=RawSQL(f'SELECT "pk" FROM ({sql}) AS "matched"', params))
+        return self.containing(query)
+
+    def containing(self, query):
+        """Entries whose `text` holds every key of `query` (LIKE), on every database."""
+        return self.filter(_all_contain("text", query.keys)) if query else self.none()
+
+    def _by_words(self, query):
+        """(sql, params) of the entries that hold every key of `query`, as rows (pk, kind, date),
+        read from PostgreSQL's index of words (search migration 0005) rather than from `text`;
+        None when a key is in no word (then no entry holds it).
+
+        `text` is its words separated by single spaces (a part's bounds, "|", are not words),
+        so a key of one word occurs in it exactly when it occurs in one of its words, and a
+        short key at the start of a word exactly when one of its words starts with it. Each key
+        is first looked up among the distinct words (`search_term`, trigram index: a small
+        table), in one query; the entries are then read from `search_posting`, whose index
+        holds their kind and date: neither `text` nor the entries' rows are read. A phrase
+        finds the entries that hold each of its words; their `text` is then checked for the
+        phrase itself.
+        """
+        patterns, phrases = [], []
+        for key in query.keys:
+            if " " in key:
+                phrases.append(key)
+            for word in key.split(" "):
+                pattern = f"{_like(word)}%" if len(key) < SHORT_KEY else f"%{_like(word)}%"
+                if pattern not in patterns:
+                    patterns.append(pattern)
+        columns = ", ".join("ARRAY(SELECT id FROM search_term WHERE key LIKE %s ORDER BY id)" for _pattern in patterns)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(f"SELECT {columns}", patterns)
+            terms = cursor.fetchone()
+        if not all(terms):
+            return None
+        select = "SELECT entry_id AS pk, kind, date FROM search_posting"
+        if len(terms) == 1 and len(terms[0]) == 1:
+            # One word: its entries in the index's order (by kind, then newest first).
+            sql, params = f"{select} WHERE term_id = %s", [terms[0][0]]
+        elif len(terms) == 1:
+            # An entry may hold several of the words that contain the key.
+            sql, params = f"SELECT DISTINCT * FROM ({select} WHERE term_id = ANY(%s)) AS word", [terms[0]]
+        else:
+            sql, params = " INTERSECT ".join(f"{select} WHERE term_id = ANY(%s)" for _ids in terms), list(terms)
+        if phrases:
+            table = connections[self.db].ops.quote_name(self.model._meta.db_table)
+            checks = " AND ".join("phrased.text LIKE %s" for _phrase in phrases)
+            sql = (
+                f"SELECT found.* FROM ({sql}) AS found JOIN {table} AS phrased ON phrased.id = found.pk"
+                f" WHERE {checks}"
+            )
+            params += [f"%{_like(phrase)}%" for phrase in phrases]
+        return sql, params
 
     @staticmethod
     def tier(query):
@@ -129,11 +204,10 @@ class SearchEntryQuerySet(models.QuerySet):
         def bonus(condition, points):
             return Case(When(condition, then=Value(points)), default=Value(0.0), output_field=models.FloatField())
 
-        return (
-            bonus(Q(names__contains=f"| {query.name} |"), NAME_POINTS)
-            + bonus(_all_contain("names", query.keys), 4.0)
-            + bonus(_all_contain("names", query.keys, at_word_start=True), 2.0)
-        )
+        first, *others = [bonus(condition, points) for condition, points in tier_bonuses(query)]
+        for other in others:
+            first = first + other
+        return first
 
     def ranked(self, query, language):
         """Best first: the whole query is a name, then every key in the names, then at the
@@ -161,6 +235,8 @@ class SearchEntryQuerySet(models.QuerySet):
         of having Django compile the query twice to write it.
         """
         if _vendor(self) == "postgresql":
+            if not by_stem and query and self._whole_index():
+                return self._best_of_each_kind_by_words(query, language, size)
             return self._best_of_each_kind_postgresql(query, language, size, by_stem)
         ranked = (
             self.matching(query, by_stem)
@@ -236,9 +312,79 @@ class SearchEntryQuerySet(models.QuerySet):
             return cursor.fetchall()
 
     def kind_counts(self, query, by_stem=False):
-        """{kind: number of matches}, in one query."""
+        """{kind: number of matches}, in one query (on PostgreSQL, from the index of words alone)."""
+        if _vendor(self) == "postgresql" and not by_stem and query and self._whole_index():
+            found = self._by_words(query)
+            if found is None:
+                return {}
+            sql, params = found
+            with connections[self.db].cursor() as cursor:
+                cursor.execute(f'SELECT "kind", COUNT(*) FROM ({sql}) AS "matched" GROUP BY "kind"', params)
+                return dict(cursor.fetchall())
         rows = self.matching(query, by_stem).order_by().values_list("kind").annotate(total=Count("pk"))
         return dict(rows)
+
+    def _whole_index(self):
+        """Whether this queryset is the whole index (what the index of words answers for)."""
+        return not self.query.where
+
+    def _best_of_each_kind_by_words(self, query, language, size):
+        """best_of_each_kind() on PostgreSQL, its matches found through the index of words.
+
+        The matches come from `search_posting` with their kind and date, in that order for a
+        key of one word: they are counted, and ranked by date within their kind, without reading
+        an entry's row. As in _best_of_each_kind_postgresql, only a few are then ranked in full,
+        read by primary key: those among the first `size` of their kind by date (ties included),
+        those whose names may give them points (a tier above 0 needs the names to hold every key,
+        or the whole query as a name: found through the trigram index on `names`), and those whose
+        `document` holds a word of the query (a full-text rank above 0: found through its index).
+        Every other match has at least `size` of its kind ahead of it by date with a tier no
+        lower, hence also by score, date, title and id: it cannot be among the best.
+        """
+        found = self._by_words(query)
+        if found is None:
+            return []
+        matched_sql, matched_params = found
+        connection = connections[self.db]
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        title = connection.ops.quote_name(self.model._meta.get_field(f"title_{language}").column)
+        entries = self.model._default_manager.all()
+        compiler = entries.query.get_compiler(self.db)
+        ts_sql, ts_params = compiler.compile(_ts_query(query).resolve_expression(entries.query))
+        tier_sql, tier_params = compiler.compile(self.tier(query).resolve_expression(entries.query))
+        # Any word of the query: the entries whose rank is not 0 (plainto_tsquery joins the words with &).
+        any_word = f"regexp_replace(({ts_sql})::text, ' (&|<[0-9-]+>) ', ' | ', 'g')::tsquery"
+        named_sql, named_params = (
+            entries.filter(Q(names__contains=f"| {query.name} |") | _all_contain("names", query.keys))
+            .order_by().values("pk").query.sql_with_params()
+        )
+        sql = f"""
+            SELECT "pk", "kind", "kind_total", "tier" FROM (
+                SELECT "near"."pk", "near"."kind", "near"."kind_total", "entry"."tier", ROW_NUMBER() OVER (
+                    PARTITION BY "near"."kind"
+                    ORDER BY "entry"."tier" + ts_rank("entry"."document", {ts_sql}) DESC,
+                        "near"."date" DESC NULLS LAST, "entry"."title" ASC, "near"."pk" ASC
+                ) AS "place"
+                FROM (
+                    SELECT "matched".*, COUNT(*) OVER (PARTITION BY "kind") AS "kind_total",
+                        RANK() OVER (PARTITION BY "kind" ORDER BY "date" DESC NULLS LAST) AS "near"
+                    FROM ({matched_sql}) AS "matched"
+                ) AS "near"
+                CROSS JOIN LATERAL (
+                    -- LIMIT 1 keeps it a lookup by primary key for each of the few, never a join with every row.
+                    SELECT "document", {title} AS "title", {tier_sql} AS "tier" FROM {table} WHERE "id" = "near"."pk"
+                    LIMIT 1
+                ) AS "entry"
+                WHERE "near"."near" <= %s OR "near"."pk" IN (
+                    {named_sql} UNION ALL SELECT "id" FROM {table} WHERE "document" @@ {any_word}
+                )
+            ) AS "ranked"
+            WHERE "place" <= %s ORDER BY "kind", "place"
+        """
+        params = [*ts_params, *matched_params, *tier_params, size, *named_params, *ts_params, size]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
 
 @lru_cache(maxsize=100_000)

@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         count = index.rebuild()
+        index.vacuum_words()
         self.stdout.write(self.style.SUCCESS(
             f"Search index rebuilt: {count} entries in {time.monotonic() - started:.1f} s."
         ))
