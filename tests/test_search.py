@@ -960,3 +960,98 @@ def test_the_best_of_each_kind_are_those_the_full_ranking_puts_first(zanzibar, d
                 (pk, kind) for kind in sorted(expected) for pk in expected[kind][:5]
             ], (words, language)
             assert {kind: total for _pk, kind, total, _tier in best} == {kind: len(expected[kind]) for kind in expected}
+
+
+# --- PostgreSQL's index of words (search migration 0005) ------------------------------------------
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the index of words is PostgreSQL's")
+
+
+def words_of_the_index():
+    """{(entry id, word)} as the entries' `text` holds them, and as search_posting does."""
+    held = {
+        (pk, word) for pk, text_ in SearchEntry.objects.values_list("pk", "text")
+        for word in text_.split(" ") if word not in ("", "|")
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT posting.entry_id, term.key, posting.kind = entry.kind AND posting.date IS NOT DISTINCT FROM entry.date"
+            " FROM search_posting AS posting JOIN search_term AS term ON term.id = posting.term_id"
+            " LEFT JOIN conferences_searchentry AS entry ON entry.id = posting.entry_id"
+        )
+        rows = cursor.fetchall()
+    assert all(same for _pk, _word, same in rows), "a posting's kind and date are its entry's"
+    return held, {(pk, word) for pk, word, _same in rows}
+
+
+def queries_of_every_kind():
+    """Every word of the index whole, its start (a short key: at the start of a word only) and a
+    part inside it; phrases, several keys, Arabic, and keys no word holds."""
+    words = sorted({word for text_ in SearchEntry.objects.values_list("text", flat=True)
+                    for word in text_.split(" ") if word not in ("", "|")})
+    queries = []
+    for word in words:
+        queries += [word, word[:1], word[:2], word[1:4], word[-3:]]
+    queries += [
+        '"united nations"', '"security services of africa"', '"nations office"', '"ations offi"', '"un office"',
+        "united office", "UN counter", "CISSA 20 Benghazi", "الامن والاستخبارات", '"اجهزه الامن"', "سيسا ٢٠",
+        "al-Ayeb", "zzzqqq", "united zzzqqq", "Hammouchi Agadir", "l", "a b",
+    ]
+    return [words for words in dict.fromkeys(queries) if Query.parse(words)]
+
+
+@postgresql_only
+def test_the_index_of_words_finds_what_the_text_holds(world_indexed_by_rebuild):
+    """Through the words (PostgreSQL), a query finds the entries LIKE on `text` finds (what SQLite
+    does), with the same counts, and the same best of each kind as ranking all matches read
+    from `text` (the path without the index of words)."""
+    held, posted = words_of_the_index()
+    assert held == posted
+    entries = SearchEntry.objects.all()
+    for words in queries_of_every_kind():
+        query = Query.parse(words)
+        expected = set(entries.containing(query).values_list("pk", flat=True))
+        assert set(entries.matching(query).values_list("pk", flat=True)) == expected, words
+        counts = {}
+        for kind in entries.containing(query).values_list("kind", flat=True):
+            counts[kind] = counts.get(kind, 0) + 1
+        assert entries.kind_counts(query) == counts, words
+        for language in LANGUAGES:
+            # A filtered queryset (the whole kind) takes the path that reads `text`.
+            by_text = entries.filter(kind__in=SearchKind.values)._best_of_each_kind_postgresql(query, language, 5, False)
+            assert entries.best_of_each_kind(query, language, 5) == by_text, (words, language)
+
+
+@postgresql_only
+def test_an_edit_is_found_at_once_through_the_index_of_words(world_indexed_by_rebuild,
+                                                              django_capture_on_commit_callbacks):
+    """An editor's save, rename and delete reach search_term and search_posting with the row."""
+    entries = SearchEntry.objects.all()
+
+    def counts(words):
+        return entries.kind_counts(Query.parse(words))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        conference = make.conference("quxzylbar-meeting", name_en="Meeting at Quxzylbar", summary_en="Held at Vopraxine.")
+    assert counts("quxzyl") == counts("vopraxin") == {"conference": 1}
+    assert [kind for _pk, kind, _total, _tier in entries.best_of_each_kind(Query.parse("Quxzylbar"), "en", 5)] == [
+        "conference"
+    ]
+    conference.summary_en = "Held at Wembrilot."
+    with django_capture_on_commit_callbacks(execute=True):
+        conference.save()
+    assert counts("vopraxin") == {}
+    assert counts("wembrilot") == {"conference": 1}
+    # A person's new name reaches the conferences they attended, and theirs.
+    person = Person.objects.get(slug="hussein-al-ayeb")
+    person.name_en = "Hussein Zorvendal"
+    with django_capture_on_commit_callbacks(execute=True):
+        person.save()
+    attended = person.attendances.values("conference").distinct().count()
+    assert attended
+    assert counts("zorvendal") == {"person": 1, "conference": attended}
+    with django_capture_on_commit_callbacks(execute=True):
+        conference.delete()
+    assert counts("wembrilot") == counts("quxzylbar") == {}
+    held, posted = words_of_the_index()
+    assert held == posted
