@@ -408,11 +408,16 @@ def rebuild():
 
 
 def vacuum_words():
-    """VACUUM the postings, outside a transaction (PostgreSQL): until then, or until autovacuum
-    does, their index is read with a look at the table for each row (no visibility map yet)."""
-    if connection.vendor == "postgresql" and connection.get_autocommit():
+    """After a rebuild, VACUUM the index's tables (PostgreSQL; outside a transaction, else nothing).
+
+    Until then, or until autovacuum does it, the postings' index is read with a look at the table
+    for each row (a new table has no visibility map), and the GIN indexes of the entries and words
+    are read with the rows just written still in their pending lists.
+    """
+    if connection.vendor == "postgresql" and connection.get_autocommit() and not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM (ANALYZE) search_posting")
+            for table in ("search_posting", SearchEntry._meta.db_table, "search_term"):
+                cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
 
 
 @transaction.atomic
@@ -547,6 +552,7 @@ def record_changed(sender, instance, raw=False, using=DEFAULT_DB_ALIAS, **kwargs
 
 def bulk_write_finished(sender, **kwargs):
     rebuild()
+    vacuum_words()
 
 
 SENDERS = (
