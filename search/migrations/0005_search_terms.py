@@ -10,7 +10,7 @@ the key, and its kind and date read from the row: most of the search's time. Ins
 - `search_posting`: one row per word of an entry (term, entry, the entry's kind and date), indexed
   by term, kind, date (newest first) and entry, so that the entries of a word are read from the
   index alone, already in the order in which they are counted and ranked by kind and date;
-  deleted with their entry (ON DELETE CASCADE);
+  deleted with their entry, emptied with the entries' table (triggers on conferences_searchentry);
 - a GIN trigram index on `names`, through which the few entries whose names hold the keys (the
   only ones with name points) are found.
 
@@ -52,15 +52,40 @@ FILL = [
 INDEXES = [
     "CREATE UNIQUE INDEX search_posting_term ON search_posting (term_id, kind, date DESC NULLS LAST, entry_id)",
     "CREATE INDEX search_posting_entry ON search_posting (entry_id)",
+    # An entry's postings go with it: deleted with it, emptied when its table is (a TRUNCATE, as
+    # `flush` and the tests' teardown do). Triggers rather than a foreign key, which would forbid
+    # that TRUNCATE: Django does not know search_posting, so never truncates it with the entries.
     """
-    ALTER TABLE search_posting ADD CONSTRAINT search_posting_entry_fkey
-    FOREIGN KEY (entry_id) REFERENCES conferences_searchentry (id) ON DELETE CASCADE
+    CREATE FUNCTION search_entry_forget_words() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM search_posting WHERE entry_id IN (SELECT id FROM gone);
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE TRIGGER search_entry_forget_words AFTER DELETE ON conferences_searchentry
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION search_entry_forget_words()
+    """,
+    """
+    CREATE FUNCTION search_entry_forget_all_words() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        TRUNCATE search_posting, search_term;
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE TRIGGER search_entry_forget_all_words AFTER TRUNCATE ON conferences_searchentry
+    FOR EACH STATEMENT EXECUTE FUNCTION search_entry_forget_all_words()
     """,
     "CREATE INDEX search_entry_names_trgm ON conferences_searchentry USING gin (names gin_trgm_ops)",
     "ANALYZE search_term",
     "ANALYZE search_posting",
 ]
 BACKWARDS = [
+    "DROP TRIGGER IF EXISTS search_entry_forget_all_words ON conferences_searchentry",
+    "DROP TRIGGER IF EXISTS search_entry_forget_words ON conferences_searchentry",
+    "DROP FUNCTION IF EXISTS search_entry_forget_all_words()",
+    "DROP FUNCTION IF EXISTS search_entry_forget_words()",
     "DROP INDEX IF EXISTS search_entry_names_trgm",
     "DROP TABLE IF EXISTS search_posting",
     "DROP TABLE IF EXISTS search_term",
