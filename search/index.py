@@ -372,7 +372,8 @@ def _rebuild_words(cursor):
     for suffix in ("term", "entry"):
         cursor.execute(f"ALTER INDEX search_posting_new_{suffix} RENAME TO search_posting_{suffix}")
     cursor.execute(
-        "DELETE FROM search_term AS term WHERE NOT EXISTS (SELECT FROM search_posting AS posting WHERE posting.term_id = term.id)"
+        "DELETE FROM search_term AS term"
+        " WHERE NOT EXISTS (SELECT FROM search_posting AS posting WHERE posting.term_id = term.id)"
     )
     cursor.execute("ANALYZE search_term")
     cursor.execute("ANALYZE search_posting")

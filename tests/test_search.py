@@ -975,7 +975,8 @@ def words_of_the_index():
     }
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT posting.entry_id, term.key, posting.kind = entry.kind AND posting.date IS NOT DISTINCT FROM entry.date"
+            "SELECT posting.entry_id, term.key,"
+            " posting.kind = entry.kind AND posting.date IS NOT DISTINCT FROM entry.date"
             " FROM search_posting AS posting JOIN search_term AS term ON term.id = posting.term_id"
             " LEFT JOIN conferences_searchentry AS entry ON entry.id = posting.entry_id"
         )
@@ -1018,7 +1019,9 @@ def test_the_index_of_words_finds_what_the_text_holds(world_indexed_by_rebuild):
         assert entries.kind_counts(query) == counts, words
         for language in LANGUAGES:
             # A filtered queryset (the whole kind) takes the path that reads `text`.
-            by_text = entries.filter(kind__in=SearchKind.values)._best_of_each_kind_postgresql(query, language, 5, False)
+            by_text = entries.filter(kind__in=SearchKind.values)._best_of_each_kind_postgresql(
+                query, language, 5, False
+            )
             assert entries.best_of_each_kind(query, language, 5) == by_text, (words, language)
 
 
@@ -1032,7 +1035,9 @@ def test_an_edit_is_found_at_once_through_the_index_of_words(world_indexed_by_re
         return entries.kind_counts(Query.parse(words))
 
     with django_capture_on_commit_callbacks(execute=True):
-        conference = make.conference("quxzylbar-meeting", name_en="Meeting at Quxzylbar", summary_en="Held at Vopraxine.")
+        conference = make.conference(
+            "quxzylbar-meeting", name_en="Meeting at Quxzylbar", summary_en="Held at Vopraxine."
+        )
     assert counts("quxzyl") == counts("vopraxin") == {"conference": 1}
     assert [kind for _pk, kind, _total, _tier in entries.best_of_each_kind(Query.parse("Quxzylbar"), "en", 5)] == [
         "conference"
