@@ -143,7 +143,13 @@ class SearchEntryQuerySet(models.QuerySet):
             if found is None:
                 return self.none()
             sql, params = found
-            return self.filter(pk__in=RawSQL(f'SELECT "pk" FROM ({sql}) AS "matched"', params))
+            # "id" = ANY(ARRAY(…)) rather than IN (…): a bitmap scan of the primary key for the
+            # matches, where IN made PostgreSQL read every row of a kind to join them.
+            table = connections[self.db].ops.quote_name(self.model._meta.db_table)
+            return self.filter(RawSQL(
+                f'{table}."id" = ANY(ARRAY(SELECT "pk" FROM ({sql}) AS "matched"))', params,
+                output_field=models.BooleanField(),
+            ))
         return self.containing(query)
 
     def containing(self, query):
