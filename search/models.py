@@ -45,7 +45,9 @@ class SearchEntry(models.Model):
     On PostgreSQL the table also has a `document` column that the model does not declare:
     a tsvector the database generates from the display text for full-text search; and GIN
     indexes, trigram on `text` and full-text on `document` (migrations 0002 and 0003 of conferences,
-    where the table began).
+    where the table began), and trigram on `names`. Its rows' words are indexed in `search_term`
+    and `search_posting`, which the search reads instead of `text` (search migration 0005,
+    search.index); triggers delete a row's postings with it.
     """
 
     kind = models.CharField(max_length=12, choices=SearchKind.choices)

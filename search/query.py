@@ -6,7 +6,10 @@ spelling of a name meets the others. An entry matches when each key occurs in it
 normalised text (`SearchEntry.text`).
 
 On PostgreSQL:
-- the substring match uses the GIN trigram index on `text` (pg_trgm answers LIKE '%…%');
+- the substring match goes through the index of words (search migration 0005): each key is
+  looked up among the distinct words of the entries (`search_term`, GIN trigram index), and
+  their entries read from `search_posting` with their kind and date (`_by_words`); the same
+  entries as LIKE on `text`, which a phrase is still checked with;
 - ranking adds ts_rank over the `document` column (a tsvector the database generates from
   the display text with the `arabic` and `english` configurations; migration 0002) to the
   name bonuses below;
@@ -110,16 +113,6 @@ def _ts_query(query):
     return SearchQuery(query.text, config="english") | SearchQuery(query.text, config="arabic")
 
 
-def tier_bonuses(query):
-    """(condition on the names, points) of each part of the names' rank: the whole query is a
-    name, every key is in the names, every key starts a word of the names."""
-    return [
-        (Q(names__contains=f"| {query.name} |"), NAME_POINTS),
-        (_all_contain("names", query.keys), 4.0),
-        (_all_contain("names", query.keys, at_word_start=True), 2.0),
-    ]
-
-
 class SearchEntryQuerySet(models.QuerySet):
     def matching(self, query, by_stem=False):
         """Entries in which every key of `query` occurs.
@@ -178,7 +171,9 @@ class SearchEntryQuerySet(models.QuerySet):
                 pattern = f"{_like(word)}%" if len(key) < SHORT_KEY else f"%{_like(word)}%"
                 if pattern not in patterns:
                     patterns.append(pattern)
-        columns = ", ".join("ARRAY(SELECT id FROM search_term WHERE key LIKE %s ORDER BY id)" for _pattern in patterns)
+        columns = ", ".join(
+            "ARRAY(SELECT id FROM search_term WHERE key LIKE %s ORDER BY id)" for _pattern in patterns
+        )
         with connections[self.db].cursor() as cursor:
             cursor.execute(f"SELECT {columns}", patterns)
             terms = cursor.fetchone()
@@ -210,10 +205,11 @@ class SearchEntryQuerySet(models.QuerySet):
         def bonus(condition, points):
             return Case(When(condition, then=Value(points)), default=Value(0.0), output_field=models.FloatField())
 
-        first, *others = [bonus(condition, points) for condition, points in tier_bonuses(query)]
-        for other in others:
-            first = first + other
-        return first
+        return (
+            bonus(Q(names__contains=f"| {query.name} |"), NAME_POINTS)
+            + bonus(_all_contain("names", query.keys), 4.0)
+            + bonus(_all_contain("names", query.keys, at_word_start=True), 2.0)
+        )
 
     def ranked(self, query, language):
         """Best first: the whole query is a name, then every key in the names, then at the
