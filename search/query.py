@@ -45,6 +45,9 @@ MAX_QUERY_LENGTH = 200
 MAX_KEYS = 8
 # Keys shorter than this match only at the start of a word: «un» finds "United", not "fund".
 SHORT_KEY = 3
+# Up to this many matches, PostgreSQL's index of words reads each match's row to rank it (its
+# name points and full-text rank); above, only the few that can be among the best (search.query).
+FEW_MATCHES = 2000
 # The bonus of a record whose name (or one of its names) is the whole query.
 NAME_POINTS = 8.0
 # difflib's ratio a word of the index must reach to be suggested for a query word.
@@ -135,7 +138,7 @@ class SearchEntryQuerySet(models.QuerySet):
             found = self._by_words(query)
             if found is None:
                 return self.none()
-            sql, params = found
+            sql, params, _at_most = found
             # "id" = ANY(ARRAY(…)) rather than IN (…): a bitmap scan of the primary key for the
             # matches, where IN made PostgreSQL read every row of a kind to join them.
             table = connections[self.db].ops.quote_name(self.model._meta.db_table)
@@ -150,9 +153,11 @@ class SearchEntryQuerySet(models.QuerySet):
         return self.filter(_all_contain("text", query.keys)) if query else self.none()
 
     def _by_words(self, query):
-        """(sql, params) of the entries that hold every key of `query`, as rows (pk, kind, date),
-        read from PostgreSQL's index of words (search migration 0005) rather than from `text`;
-        None when a key is in no word (then no entry holds it).
+        """(sql, params, at most) of the entries that hold every key of `query`, as rows (pk, kind,
+        date), read from PostgreSQL's index of words (search migration 0005) rather than from
+        `text`, and an upper bound of their number when it is FEW_MATCHES or fewer (the postings
+        of the narrowest key's words; else FEW_MATCHES + 1); None when a key is in no word (then no
+        entry holds it).
 
         `text` is its words separated by single spaces (a part's bounds, "|", are not words),
         so a key of one word occurs in it exactly when it occurs in one of its words, and a
@@ -171,14 +176,20 @@ class SearchEntryQuerySet(models.QuerySet):
                 pattern = f"{_like(word)}%" if len(key) < SHORT_KEY else f"%{_like(word)}%"
                 if pattern not in patterns:
                     patterns.append(pattern)
-        columns = ", ".join(
-            "ARRAY(SELECT id FROM search_term WHERE key LIKE %s ORDER BY id)" for _pattern in patterns
+        # Each key's words, and how many postings they have (counted up to FEW_MATCHES + 1 only).
+        looked_up = ", ".join(
+            f"(SELECT ids, (SELECT COUNT(*) FROM (SELECT FROM search_posting WHERE term_id = ANY(ids)"
+            f" LIMIT {FEW_MATCHES + 1}) AS posting) FROM (SELECT ARRAY("
+            f"SELECT id FROM search_term WHERE key LIKE %s ORDER BY id) AS ids) AS term) AS key{number}"
+            for number, _pattern in enumerate(patterns)
         )
         with connections[self.db].cursor() as cursor:
-            cursor.execute(f"SELECT {columns}", patterns)
-            terms = cursor.fetchone()
+            cursor.execute(f"SELECT * FROM {looked_up}", patterns)
+            row = cursor.fetchone()
+        terms, postings = row[0::2], row[1::2]
         if not all(terms):
             return None
+        at_most = min(postings)
         select = "SELECT entry_id AS pk, kind, date FROM search_posting"
         if len(terms) == 1 and len(terms[0]) == 1:
             # One word: its entries in the index's order (by kind, then newest first).
@@ -196,7 +207,7 @@ class SearchEntryQuerySet(models.QuerySet):
                 f" WHERE {checks}"
             )
             params += [f"%{_like(phrase)}%" for phrase in phrases]
-        return sql, params
+        return sql, params, at_most
 
     @staticmethod
     def tier(query):
@@ -319,7 +330,7 @@ class SearchEntryQuerySet(models.QuerySet):
             found = self._by_words(query)
             if found is None:
                 return {}
-            sql, params = found
+            sql, params, _at_most = found
             with connections[self.db].cursor() as cursor:
                 cursor.execute(f'SELECT "kind", COUNT(*) FROM ({sql}) AS "matched" GROUP BY "kind"', params)
                 return dict(cursor.fetchall())
@@ -342,11 +353,15 @@ class SearchEntryQuerySet(models.QuerySet):
         `document` holds a word of the query (a full-text rank above 0: found through its index).
         Every other match has at least `size` of its kind ahead of it by date with a tier no
         lower, hence also by score, date, title and id: it cannot be among the best.
+
+        When the matches are few (FEW_MATCHES), all are read by primary key and ranked in full:
+        cheaper than searching the whole table for the names and the words of the query, which
+        a common word («al») makes PostgreSQL read whole.
         """
         found = self._by_words(query)
         if found is None:
             return []
-        matched_sql, matched_params = found
+        matched_sql, matched_params, at_most = found
         connection = connections[self.db]
         table = connection.ops.quote_name(self.model._meta.db_table)
         title = connection.ops.quote_name(self.model._meta.get_field(f"title_{language}").column)
@@ -356,10 +371,18 @@ class SearchEntryQuerySet(models.QuerySet):
         tier_sql, tier_params = compiler.compile(self.tier(query).resolve_expression(entries.query))
         # Any word of the query: the entries whose rank is not 0 (plainto_tsquery joins the words with &).
         any_word = f"regexp_replace(({ts_sql})::text, ' (&|<[0-9-]+>) ', ' | ', 'g')::tsquery"
-        named_sql, named_params = (
-            entries.filter(Q(names__contains=f"| {query.name} |") | _all_contain("names", query.keys))
-            .order_by().values("pk").query.sql_with_params()
-        )
+        if at_most <= FEW_MATCHES:
+            # Few: every match is read by primary key and ranked in full.
+            few, few_params = "", []
+        else:
+            named_sql, named_params = (
+                entries.filter(Q(names__contains=f"| {query.name} |") | _all_contain("names", query.keys))
+                .order_by().values("pk").query.sql_with_params()
+            )
+            few = f"""WHERE "near"."near" <= %s OR "near"."pk" IN (
+                {named_sql} UNION ALL SELECT "id" FROM {table} WHERE "document" @@ {any_word}
+            )"""
+            few_params = [size, *named_params, *ts_params]
         sql = f"""
             SELECT "pk", "kind", "kind_total", "tier" FROM (
                 SELECT "near"."pk", "near"."kind", "near"."kind_total", "entry"."tier", ROW_NUMBER() OVER (
@@ -377,13 +400,11 @@ class SearchEntryQuerySet(models.QuerySet):
                     SELECT "document", {title} AS "title", {tier_sql} AS "tier" FROM {table} WHERE "id" = "near"."pk"
                     LIMIT 1
                 ) AS "entry"
-                WHERE "near"."near" <= %s OR "near"."pk" IN (
-                    {named_sql} UNION ALL SELECT "id" FROM {table} WHERE "document" @@ {any_word}
-                )
+                {few}
             ) AS "ranked"
             WHERE "place" <= %s ORDER BY "kind", "place"
         """
-        params = [*ts_params, *matched_params, *tier_params, size, *named_params, *ts_params, size]
+        params = [*ts_params, *matched_params, *tier_params, *few_params, size]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()

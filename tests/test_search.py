@@ -27,6 +27,7 @@ from core.changes import bulk_write
 from organizations.models import Organization
 from participants.models import Country, Person
 from search import index
+from search import query as search_query
 from search.models import SearchEntry, SearchKind
 from search.query import Query
 from tests import factories as make
@@ -1002,10 +1003,13 @@ def queries_of_every_kind():
 
 
 @postgresql_only
-def test_the_index_of_words_finds_what_the_text_holds(world_indexed_by_rebuild):
+@pytest.mark.parametrize("few", [0, search_query.FEW_MATCHES], ids=["many matches", "few matches"])
+def test_the_index_of_words_finds_what_the_text_holds(world_indexed_by_rebuild, monkeypatch, few):
     """Through the words (PostgreSQL), a query finds the entries LIKE on `text` finds (what SQLite
     does), with the same counts, and the same best of each kind as ranking all matches read
-    from `text` (the path without the index of words)."""
+    from `text` (the path without the index of words): ranking only those that can be among the
+    best (many matches), or all of them (few)."""
+    monkeypatch.setattr(search_query, "FEW_MATCHES", few)
     held, posted = words_of_the_index()
     assert held == posted
     entries = SearchEntry.objects.all()
