@@ -176,11 +176,12 @@ class SearchEntryQuerySet(models.QuerySet):
                 pattern = f"{_like(word)}%" if len(key) < SHORT_KEY else f"%{_like(word)}%"
                 if pattern not in patterns:
                     patterns.append(pattern)
-        # Each key's words, and how many postings they have (counted up to FEW_MATCHES + 1 only).
+        # Each key's words, and how many postings they have (counted up to FEW_MATCHES + 1 only;
+        # OFFSET 0: the words are looked up once, not once for each use).
         looked_up = ", ".join(
             f"(SELECT ids, (SELECT COUNT(*) FROM (SELECT FROM search_posting WHERE term_id = ANY(ids)"
             f" LIMIT {FEW_MATCHES + 1}) AS posting) FROM (SELECT ARRAY("
-            f"SELECT id FROM search_term WHERE key LIKE %s ORDER BY id) AS ids) AS term) AS key{number}"
+            f"SELECT id FROM search_term WHERE key LIKE %s ORDER BY id) AS ids OFFSET 0) AS term) AS key{number}"
             for number, _pattern in enumerate(patterns)
         )
         with connections[self.db].cursor() as cursor:
