@@ -251,6 +251,34 @@ def test_an_edit_while_the_cache_was_unreachable_shows_once_it_is_back(client, p
     assert heading(get(client, address)[0]) == "CISSA 20, corrected during the outage"
 
 
+def test_the_lists_keep_an_edit_off_them_and_show_at_once_one_that_moves_a_conference_onto_them(
+    client, page_cache, django_capture_on_commit_callbacks
+):
+    """The home page and the conference list carry the tags of the fields they sort, count and
+    filter by, not every conference's."""
+    with django_capture_on_commit_callbacks(execute=True):
+        oldest = make.conference("oldest", name_en="The oldest meeting", start=make.day("2001-01-01"))
+        for number in range(25):
+            make.conference(start=make.day(f"2020-01-{number + 1:02d}"))
+    listed = url("conferences:list", "en")
+    lists = [url("pages:home", "en"), listed, listed + "?status=announced"]
+    for address in lists:
+        assert "The oldest meeting" not in get(client, address)[0].content.decode()
+    oldest.summary_en = "A corrected summary of a meeting on no list's first page."
+    with django_capture_on_commit_callbacks(execute=True):
+        oldest.save()
+    assert [get(client, address)[1] for address in lists] == [0, 0, 0]
+    oldest.status = "announced"
+    with django_capture_on_commit_callbacks(execute=True):
+        oldest.save()
+    assert "The oldest meeting" in get(client, lists[2])[0].content.decode()
+    oldest.start_date = make.day("2030-01-01")
+    with django_capture_on_commit_callbacks(execute=True):
+        oldest.save()
+    for address in lists:
+        assert "The oldest meeting" in get(client, address)[0].content.decode(), address
+
+
 def redis_only(page_cache):
     if page_cache != "redis":
         pytest.skip("each process's copies are kept with a shared cache only")
