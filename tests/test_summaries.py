@@ -243,3 +243,17 @@ def test_new_and_deleted_records_and_links_send_their_rows_tags(world, sent, com
     with commit():
         world["conference"].participations.get().delete()
     assert "participation-rows" in sent
+
+
+def test_a_summary_kept_by_another_release_is_drawn_again(client, shared_cache, world, drawn, monkeypatch):
+    """A deployment may shape a summary otherwise while the data stays the same: what the release
+    before it kept is not read."""
+    from core import state
+    from public import middleware
+
+    warm(client)
+    drawn.clear()
+    for module in (state, middleware):
+        monkeypatch.setattr(module, "code_release", lambda: "the-next-release")
+    warm(client)
+    assert drawn["home"] == drawn["countries index"] == drawn["filter menus"] == 1
