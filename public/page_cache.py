@@ -49,6 +49,8 @@ EPOCH_KEY = "tags-epoch"
 ANNOUNCEMENTS = "tags-dropped"
 # The bytes of answers each process keeps (bodies; a compressed conference page is ~15 KB).
 COPIES_BYTES = 16 * 1024 * 1024
+# More drops than this heard at once, and the copies are all dropped rather than checked against each.
+MANY_DROPS = 64
 
 
 def _cache():
@@ -143,7 +145,10 @@ def get(key):
     page_cache = _cache()
     if hasattr(page_cache, "get_tagged"):  # public.cache.RedisCache
         listener = page_cache.listener(ANNOUNCEMENTS)
-        for epoch, keys in listener.heard():
+        drops = listener.heard()
+        if len(drops) > MANY_DROPS:  # an idle process's backlog: cheaper to start afresh
+            _copies.clear()
+        for epoch, keys in drops:
             _copies.dropped(epoch, keys, listener.number)
         copy = _copies.get(key)
         if copy is not None and listener.trusted(copy.subscription):

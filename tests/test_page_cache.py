@@ -426,6 +426,25 @@ def test_an_edit_in_another_process_drops_the_copies_it_concerns(client, page_ca
     assert get(client, other_address)[1] == 0
 
 
+def test_a_backlog_of_drops_empties_the_copies_rather_than_checking_each(
+    client, page_cache, copies, asked, conference, address
+):
+    from public import page_cache as pages
+
+    redis_only(page_cache)
+    other = make.conference("tripoli-2025", name_en="Tripoli meeting")
+    get(client, address)
+    get(client, address)
+    for _ in range(pages.MANY_DROPS):
+        announce_from_elsewhere(other)
+    asked.clear()
+    assert get(client, address)[1] == 0 and len(asked) == 0  # as many as it checks one by one
+    announce_from_elsewhere(other)
+    for _ in range(pages.MANY_DROPS):
+        announce_from_elsewhere(other)
+    assert get(client, address)[1] == 0 and len(asked) == 1 and len(copies.entries) == 1
+
+
 def test_an_edit_elsewhere_moves_the_copies_it_leaves_to_the_new_epoch(
     client, page_cache, copies, address, django_capture_on_commit_callbacks
 ):
