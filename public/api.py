@@ -244,7 +244,8 @@ def get_conference(request, slug: str):
     if found is None:
         return moved(request, Conference, "conference", slug)
     cache_tags.add(about_tag(found))
-    return api.create_response(request, api_records.conference_record(request, found), status=200)
+    record = api_records.conference_record(request, found, api_records.rows_of(found))
+    return api.create_response(request, record, status=200)
 
 
 CSV_RESPONSE = {

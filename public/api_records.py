@@ -17,17 +17,29 @@ answer carries.
 """
 
 import re
+from dataclasses import dataclass, field
 
 from django.utils import translation
 
-from conferences.models import AttendanceRole, Citation, OrganizationRole, ParticipationRole, SourceReport, Topic
+from conferences.models import (
+    Attendance,
+    AttendanceRole,
+    Citation,
+    Conference,
+    ConferenceOrganization,
+    OrganizationRole,
+    Participation,
+    ParticipationRole,
+    SourceReport,
+    Topic,
+)
 from core import tags as cache_tags
 from core.addresses import cached_reverse
 from core.dates import iso_or_none
 from organizations.models import Organization
 from participants.models import Country, Person
 
-from .conference_page import ATTENDANCES, ORGANIZATION_ROLES, PARTICIPATIONS, PLAIN, STAND_IN, TOPICS
+from .conference_page import PLAIN, STAND_IN
 from .prepared import Prepared
 from .schemas import LANGUAGES, text
 from .security import web_address
@@ -84,43 +96,129 @@ PARTICIPATION_RANK = ranks(ParticipationRole)
 ATTENDANCE_RANK = ranks(AttendanceRole)
 ORGANIZATION_RANK = ranks(OrganizationRole)
 
+# The columns read of each kind of row, in the order conference_record() takes them.
+PARTICIPATION_FIELDS = ("pk", "role", "note_ar", "note_en", "country_id", "country__code", "country__name_ar",
+                        "country__name_en")
+ATTENDANCE_FIELDS = ("pk", "role", "person_id", "person__slug", "person__name_ar", "person__name_en",
+                     "organization_id", "organization__slug", "organization__name_ar", "organization__name_en",
+                     "organization__acronym")
+ORGANIZATION_ROLE_FIELDS = ("pk", "role", "organization_id", "organization__slug", "organization__name_ar",
+                            "organization__name_en", "organization__acronym")
+TOPIC_FIELDS = ("pk", "slug", "name_ar", "name_en")
 CITATION_FIELDS = (
     "key", "fact", "quote_language", "original", "stance", "excerpt_ar", "excerpt_en", "claim_ar", "claim_en",
-    "attributed_to_ar", "attributed_to_en", "pk", "participation_id", "attendance_id", "conference_organization_id",
-    "source_id", "source__slug", "source__title_ar", "source__title_en", "source__outlet_ar", "source__outlet_en",
-    "source__url",
+    "attributed_to_ar", "attributed_to_en", "pk", "conference_id", "participation_id", "attendance_id",
+    "conference_organization_id", "source_id", "source__slug", "source__title_ar", "source__title_en",
+    "source__outlet_ar", "source__outlet_en", "source__url",
 )
 ROW_TARGETS = ("participation", "attendance", "conference_organization")
-# The citations of the conference and of its rows, with their sources: one part per kind, each by an index.
-CITATIONS = Prepared(Citation, lambda rows, key: rows.filter(conference=key).order_by().values_list(
-    *CITATION_FIELDS
-).union(
-    *(rows.filter(**{f"{target}__conference": key}).order_by().values_list(*CITATION_FIELDS)
-      for target in ROW_TARGETS),
-    all=True,
+CONFERENCE_COLUMN = CITATION_FIELDS.index("conference_id")
+CITATION_PK = CITATION_FIELDS.index("pk")
+
+
+def citations_of(rows, key, lookup="exact"):
+    """The citations of the conference(s) `key` and of their rows, with their sources: one part per
+    kind, each by an index."""
+    return rows.filter(**{f"conference__{lookup}": key}).order_by().values_list(*CITATION_FIELDS).union(
+        *(rows.filter(**{f"{target}__conference__{lookup}": key}).order_by().values_list(*CITATION_FIELDS)
+          for target in ROW_TARGETS),
+        all=True,
+    )
+
+
+# A conference's rows, compiled once (public/prepared.py).
+PARTICIPATIONS = Prepared(Participation, lambda rows, key: rows.filter(conference=key).order_by().values_list(
+    *PARTICIPATION_FIELDS
 ))
+ATTENDANCES = Prepared(Attendance, lambda rows, key: rows.filter(conference=key).order_by().values_list(
+    *ATTENDANCE_FIELDS
+))
+ORGANIZATION_ROLES = Prepared(ConferenceOrganization, lambda rows, key: rows.filter(
+    conference=key
+).order_by().values_list(*ORGANIZATION_ROLE_FIELDS))
+TOPICS = Prepared(Topic, lambda rows, key: rows.filter(conferences=key).order_by("slug").values_list(*TOPIC_FIELDS))
+CITATIONS = Prepared(Citation, citations_of)
 
 
-def conference_record(request, conference):
-    """The API's record of `conference` (from public.conference_page.conference(), with its host
-    country and series), as ConferenceOut would give it; adds the tags of the records it shows."""
+@dataclass
+class Rows:
+    """What hangs from one conference, as conference_record() takes it: tuples of the fields above."""
+
+    participations: list = field(default_factory=list)
+    attendances: list = field(default_factory=list)
+    organization_roles: list = field(default_factory=list)
+    topics: list = field(default_factory=list)
+    citations: list = field(default_factory=list)
+
+
+def rows_of(conference):
+    """The rows of one conference, in five queries."""
     pk = conference.pk
-    urls = PageUrls(request)
+    return Rows(PARTICIPATIONS(pk), ATTENDANCES(pk), ORGANIZATION_ROLES(pk), TOPICS(pk), CITATIONS(pk))
+
+
+def plain(model):
+    """The model's records without modeltranslation's rewriting of field names (as public/prepared.py)."""
+    rows = model._default_manager.all()
+    return rows.rewrite(False) if hasattr(rows, "rewrite") else rows
+
+
+def rows_of_page(conferences):
+    """{key: Rows} of a page of conferences, in five queries for all."""
+    keys = [conference.pk for conference in conferences]
+    found = {key: Rows() for key in keys}
+    if not keys:
+        return found
+    conference_of = {}
+    for kind, model, fields in (
+        ("participations", Participation, PARTICIPATION_FIELDS),
+        ("attendances", Attendance, ATTENDANCE_FIELDS),
+        ("organization_roles", ConferenceOrganization, ORGANIZATION_ROLE_FIELDS),
+    ):
+        of_kind = conference_of[model] = {}
+        for conference_id, *row in plain(model).filter(conference__in=keys).order_by().values_list(
+            "conference_id", *fields
+        ):
+            getattr(found[conference_id], kind).append(tuple(row))
+            of_kind[row[0]] = conference_id
+    links = Conference.topics.through.objects.filter(conference_id__in=keys).order_by("topic__slug").values_list(
+        "conference_id", *(f"topic__{name}" for name in TOPIC_FIELDS)
+    )
+    for conference_id, *row in links:
+        found[conference_id].topics.append(tuple(row))
+    row_models = (Participation, Attendance, ConferenceOrganization)
+    for row in citations_of(plain(Citation), keys, "in"):
+        conference_id, *row_ids = row[CONFERENCE_COLUMN: CONFERENCE_COLUMN + 4]
+        if conference_id is None:
+            conference_id = next(
+                conference_of[model][row_id] for model, row_id in zip(row_models, row_ids, strict=True) if row_id
+            )
+        found[conference_id].citations.append(row)
+    return found
+
+
+def conference_record(request, conference, rows, urls=None, listed=False):
+    """The API's record of `conference` (a record, with its host country and series loaded), with
+    its `rows`, as ConferenceOut would give it; adds the tags of the records it shows. `urls` may
+    be shared by the records of one answer; `listed`: the answer lists conferences, and carries no
+    conference's about tag, so it carries the tags of the rows and of every citation too."""
+    pk = conference.pk
+    urls = urls or PageUrls(request)
 
     countries, participations = set(), {}
-    rows = []
-    for row_pk, role, note_ar, note_en, country_id, code, name_ar, name_en in PARTICIPATIONS(pk):
+    ordered = []
+    for row_pk, role, note_ar, note_en, country_id, code, name_ar, name_en in rows.participations:
         countries.add(country_id)
         participations[row_pk] = code
-        rows.append(((PARTICIPATION_RANK.get(role, len(PARTICIPATION_RANK)), code), {
+        ordered.append(((PARTICIPATION_RANK.get(role, len(PARTICIPATION_RANK)), code), {
             "code": code,
             "role": role,
             "name": both(name_ar, name_en),
             "note": both(note_ar, note_en),
             "url": urls("countries:detail", "code", code.lower()),
         }))
-    rows.sort(key=first)
-    country_rows = [row for _, row in rows]
+    ordered.sort(key=first)
+    country_rows = [row for _, row in ordered]
 
     organizations, organization_refs = set(), {}
 
@@ -135,44 +233,44 @@ def conference_record(request, conference):
         return found
 
     people, attendances = set(), {}
-    rows = []
+    ordered = []
     for (
-        row_pk, role, _note_ar, _note_en, person_id, slug, name_ar, name_en, _rank_ar, _rank_en,
+        row_pk, role, person_id, slug, name_ar, name_en,
         organization_id, organization_slug, organization_ar, organization_en, acronym,
-    ) in ATTENDANCES(pk):
+    ) in rows.attendances:
         people.add(person_id)
         attendances[row_pk] = slug
         represented = None
         if organization_id is not None:
             represented = organization(organization_id, organization_slug, organization_ar, organization_en, acronym)
-        rows.append(((ATTENDANCE_RANK.get(role, len(ATTENDANCE_RANK)), slug), {
+        ordered.append(((ATTENDANCE_RANK.get(role, len(ATTENDANCE_RANK)), slug), {
             "slug": slug,
             "name": both(name_ar, name_en),
             "role": role,
             "organization": represented,
             "url": urls("people:detail", "slug", slug),
         }))
-    rows.sort(key=first)
-    person_rows = [row for _, row in rows]
+    ordered.sort(key=first)
+    person_rows = [row for _, row in ordered]
 
     organization_roles = {}
-    rows = []
-    for row_pk, role, _note_ar, _note_en, organization_id, slug, name_ar, name_en, acronym in ORGANIZATION_ROLES(pk):
+    ordered = []
+    for row_pk, role, organization_id, slug, name_ar, name_en, acronym in rows.organization_roles:
         reference = organization(organization_id, slug, name_ar, name_en, acronym)
         organization_roles[row_pk] = slug
-        rows.append(((ORGANIZATION_RANK.get(role, len(ORGANIZATION_RANK)), slug), {
+        ordered.append(((ORGANIZATION_RANK.get(role, len(ORGANIZATION_RANK)), slug), {
             "slug": slug,
             "name": reference["name"],
             "acronym": acronym,
             "role": role,
             "url": reference["url"],
         }))
-    rows.sort(key=first)
-    organization_rows = [row for _, row in rows]
+    ordered.sort(key=first)
+    organization_rows = [row for _, row in ordered]
 
     topics = []
     topic_rows = []
-    for topic_pk, slug, name_ar, name_en in TOPICS(pk):
+    for topic_pk, slug, name_ar, name_en in rows.topics:
         topics.append(topic_pk)
         topic_rows.append({"slug": slug, "name": both(name_ar, name_en), "url": urls("topics:detail", "slug", slug)})
 
@@ -180,9 +278,9 @@ def conference_record(request, conference):
     subjects = (participations, attendances, organization_roles)
     for (
         key, fact, quote_language, original, stance, excerpt_ar, excerpt_en, claim_ar, claim_en, attributed_ar,
-        attributed_en, citation_pk, *row_ids, source_id, source_slug, title_ar, title_en, outlet_ar, outlet_en,
-        address,
-    ) in CITATIONS(pk):
+        attributed_en, citation_pk, _conference_id, *row_ids, source_id, source_slug, title_ar, title_en, outlet_ar,
+        outlet_en, address,
+    ) in rows.citations:
         if source_id not in sources:
             sources[source_id] = {
                 "slug": source_slug,
@@ -217,6 +315,11 @@ def conference_record(request, conference):
         (Topic, topics), (Country, countries), (Person, people), (Organization, organizations),
         (SourceReport, sources), (Citation, row_citations),
     )
+    if listed:
+        shown += (
+            (Participation, participations), (Attendance, attendances), (ConferenceOrganization, organization_roles),
+            (Citation, [citation[CITATION_PK] for citation in rows.citations]),
+        )
     cache_tags.add(*(tag for model, pks in shown for tag in cache_tags.tags_of(model, pks)))
 
     host, series = conference.host_country, conference.series
