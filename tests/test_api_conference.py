@@ -1,4 +1,5 @@
-"""A conference's record in the API (/api/v1/conferences/<slug>/) is what the schema makes of it.
+"""A conference's record in the API (/api/v1/conferences/<slug>/, and each of the list's,
+/api/v1/conferences/) is what the schema makes of it.
 
 The endpoint builds its answer from plain rows (public/api_records.py); here the same conference is
 also loaded as records, Conference.objects.with_rows() and Citation.objects.attach(), and drawn
@@ -11,11 +12,13 @@ The tests run in file order: those with built records first, on an empty databas
 with the seed data (loaded for the rest of the module).
 """
 
+import json
+
 import pytest
 from django.test import RequestFactory
 from django.test.utils import override_settings
 
-from conferences.models import Citation, Conference
+from conferences.models import Attendance, Citation, Conference, ConferenceOrganization, Participation, Topic
 from core import tags as cache_tags
 from public.api import api
 from public.schemas import ConferenceOut
@@ -24,26 +27,46 @@ from tests import factories as make
 pytestmark = pytest.mark.django_db
 
 TAG_HEADER = "xkey"
+LIST = "/api/v1/conferences/"
+# What the list says it lists (public.api.list_conferences).
+LISTED = (Conference, Participation, ConferenceOrganization, Attendance, Topic)
 
 
 def path(slug):
     return f"/api/v1/conferences/{slug}/"
 
 
+def drawn(request, slugs):
+    """The records of the conferences of `slugs`, in that order, as the schema draws them from
+    records loaded as the API loaded them."""
+    records = {record.slug: record for record in Conference.objects.with_rows().filter(slug__in=slugs)}
+    records = Citation.objects.attach([records[slug] for slug in slugs])
+    return [ConferenceOut.model_validate(record, context={"request": request}).model_dump() for record in records]
+
+
 def by_schema(slug):
     """The answer as the schema draws it from records, and the cache tags loading them adds."""
     request = RequestFactory().get(path(slug))
     with cache_tags.collecting() as shown:
-        record = Conference.objects.with_rows().filter(slug=slug).first()
-        cache_tags.add(cache_tags.about_tag(record))
-        Citation.objects.attach([record])
-        data = ConferenceOut.model_validate(record, context={"request": request}).model_dump()
+        cache_tags.add(cache_tags.about_tag(Conference.objects.get(slug=slug)))
+        [data] = drawn(request, [slug])
     return api.renderer.render(request, data, response_status=200).encode(), set(shown)
 
 
-def answered(client, slug):
+def list_by_schema(query, page):
+    """A page of the conference list as the schema draws its records, from the answer's own count
+    and links, and the cache tags of the list and of loading its records."""
+    request = RequestFactory().get(LIST, query)
+    with cache_tags.collecting() as shown:
+        cache_tags.add(*(cache_tags.list_tag(model) for model in LISTED))
+        results = drawn(request, [record["slug"] for record in page["results"]])
+    data = {"count": page["count"], "next": page["next"], "previous": page["previous"], "results": results}
+    return api.renderer.render(request, data, response_status=200).encode(), set(shown)
+
+
+def answered(client, slug, query=None):
     with override_settings(PORTAL_CACHE_TAG_HEADER=TAG_HEADER):
-        response = client.get(path(slug))
+        response = client.get(path(slug) if slug else LIST, query)
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "application/json; charset=utf-8"
     return response.content, set(response[TAG_HEADER].split())
@@ -54,6 +77,14 @@ def assert_same_as_by_schema(client, slug):
     expected_content, expected_tags = by_schema(slug)
     assert content == expected_content, slug
     assert tags == expected_tags, slug
+
+
+def assert_list_same_as_by_schema(client, query):
+    content, tags = answered(client, None, query)
+    expected_content, expected_tags = list_by_schema(query, json.loads(content))
+    assert content == expected_content, query
+    assert tags == expected_tags, query
+    return json.loads(content)
 
 
 def test_a_conference_with_everything_and_one_with_nothing_are_answered_as_the_schema_draws_them(client):
@@ -72,6 +103,16 @@ def test_a_conference_with_everything_and_one_with_nothing_are_answered_as_the_s
         assert_same_as_by_schema(client, conference.slug)
 
 
+def test_a_page_of_the_list_is_answered_as_the_schema_draws_its_records(client):
+    full = make.full_conference("summit-2025")
+    make.conference("bare-conference", status="planned", host_country=None, series=None, city_ar="", city_en="")
+    make.conference("in-the-series", series=full.series, edition=3, host_country=full.host_country)
+    assert len(assert_list_same_as_by_schema(client, {})["results"]) == 3
+    assert assert_list_same_as_by_schema(client, {"page_size": 1, "page": 2})["previous"]
+    assert len(assert_list_same_as_by_schema(client, {"country": "ly"})["results"]) == 2
+    assert assert_list_same_as_by_schema(client, {"page": 50})["results"] == []
+
+
 def test_an_old_slug_still_redirects_and_an_unknown_one_is_404(client):
     conference = make.full_conference("summit-2025")
     conference.slug = "summit-2025-tripoli"
@@ -84,9 +125,19 @@ def test_an_old_slug_still_redirects_and_an_unknown_one_is_404(client):
     assert missing.json() == {"detail": "Not Found"}
 
 
+def test_the_schema_still_documents_both_answers_as_conference_out(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    detail = schema["paths"]["/api/v1/conferences/{slug}/"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert detail["schema"] == {"$ref": "#/components/schemas/ConferenceOut"}
+    page = schema["components"]["schemas"]["PagedConferenceOut"]["properties"]["results"]
+    assert page["items"] == {"$ref": "#/components/schemas/ConferenceOut"}
+
+
 @pytest.mark.usefixtures("seeds")
 def test_every_seed_conference_is_answered_as_the_schema_draws_it(client):
     slugs = list(Conference.objects.order_by("slug").values_list("slug", flat=True))
     assert slugs
     for slug in slugs:
         assert_same_as_by_schema(client, slug)
+    assert len(assert_list_same_as_by_schema(client, {"page_size": 100})["results"]) == len(slugs)
+    assert_list_same_as_by_schema(client, {"page_size": 3, "page": 2, "topic": "terrorism"})
