@@ -1,19 +1,20 @@
-"""A conference's record in the JSON API (/api/v1/conferences/<slug>/), read as plain rows and
-built as the dicts its schema, public.schemas.ConferenceOut, describes.
+"""The conferences of the JSON API, the record (/api/v1/conferences/<slug>/) and each of the list's
+(/api/v1/conferences/), read as plain rows and built as the dicts their schema,
+public.schemas.ConferenceOut, describes.
 
 Loading a conference's dozens of rows as model instances and passing each through the schema's
-resolvers and django-ninja's validation cost some four times the CPU of the conference page,
-which reads the same rows as values (public/conference_page.py). Here the record is read with
-that page's queries, compiled once (public/prepared.py), plus one for the citations with what
-the API shows of them; the answer is built in the schema's field order and written by the API's
-renderer, as django-ninja writes a validated answer: the same bytes (tests/test_api_conference.py
-compares them with what the schema draws from the records).
+resolvers and django-ninja's validation cost several times the CPU of the conference page, which
+reads the same rows as values (public/conference_page.py). Here a record's rows are read with
+queries compiled once (public/prepared.py), and a list page's for all its conferences at once, one
+query per kind; the answer is built in the schema's field order and written by the API's renderer,
+as django-ninja writes a validated answer: the same bytes (tests/test_api_conference.py compares
+them with what the schema draws from the records).
 
-The cache tags (core/tags.py) are those loading the records would add: the conference, its
-host country and series (loaded as records here too), its topics, the countries, people and
+The cache tags (core/tags.py) are those loading the records would add: the conference, its host
+country and series (loaded as records here too), its topics, the countries, people and
 organizations of its rows, the sources of its citations and the citations of its rows. The rows
 themselves and the conference's own citations point to the conference, whose about tag the
-answer carries.
+record's answer carries; a list carries no about tag, so it carries theirs too.
 """
 
 import re
