@@ -191,10 +191,14 @@ def rows_of_page(conferences):
     for row in citations_of(plain(Citation), keys, "in"):
         conference_id, *row_ids = row[CONFERENCE_COLUMN: CONFERENCE_COLUMN + 4]
         if conference_id is None:
+            # A row's citation; its row may have been added after the rows were read: left out.
             conference_id = next(
-                conference_of[model][row_id] for model, row_id in zip(row_models, row_ids, strict=True) if row_id
+                (conference_of[model].get(row_id) for model, row_id in zip(row_models, row_ids, strict=True)
+                 if row_id),
+                None,
             )
-        found[conference_id].citations.append(row)
+        if conference_id is not None:
+            found[conference_id].citations.append(row)
     return found
 
 
@@ -282,6 +286,18 @@ def conference_record(request, conference, rows, urls=None, listed=False):
         attributed_en, citation_pk, _conference_id, *row_ids, source_id, source_slug, title_ar, title_en, outlet_ar,
         outlet_en, address,
     ) in rows.citations:
+        # The record at the conference the citation is about (CitationOut.resolve_subject).
+        subject = None
+        for found, row_id in zip(subjects, row_ids, strict=True):
+            if row_id:
+                subject = found.get(row_id)
+                break
+        if any(row_ids):
+            if subject is None:
+                # Its row was added after the rows were read (each query reads what is committed
+                # then): left out, as the citations of the rows read are all that are shown.
+                continue
+            row_citations.append(citation_pk)
         if source_id not in sources:
             sources[source_id] = {
                 "slug": source_slug,
@@ -290,14 +306,6 @@ def conference_record(request, conference, rows, urls=None, listed=False):
                 "address": web_address(address),
                 "url": urls("sources:detail", "slug", source_slug),
             }
-        # The record at the conference the citation is about (CitationOut.resolve_subject).
-        subject = None
-        for found, row_id in zip(subjects, row_ids, strict=True):
-            if row_id:
-                subject = found[row_id]
-                break
-        if any(row_ids):
-            row_citations.append(citation_pk)
         citations.append({
             "key": key,
             "fact": fact,

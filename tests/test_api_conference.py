@@ -18,8 +18,17 @@ import pytest
 from django.test import RequestFactory
 from django.test.utils import override_settings
 
-from conferences.models import Attendance, Citation, Conference, ConferenceOrganization, Participation, Topic
+from conferences.models import (
+    Attendance,
+    Citation,
+    Conference,
+    ConferenceOrganization,
+    Participation,
+    SourceReport,
+    Topic,
+)
 from core import tags as cache_tags
+from public import api_records
 from public.api import api
 from public.schemas import ConferenceOut
 from tests import factories as make
@@ -123,6 +132,21 @@ def test_an_old_slug_still_redirects_and_an_unknown_one_is_404(client):
     missing = client.get(path("no-such-conference"))
     assert missing.status_code == 404
     assert missing.json() == {"detail": "Not Found"}
+
+
+def test_a_citation_of_a_row_added_after_the_rows_were_read_is_left_out():
+    """Each query reads what is committed when it runs: a row and its citation added between the
+    query of the rows and that of the citations leave the answer as it was, not a 500."""
+    conference = make.full_conference("summit-2025")
+    request = RequestFactory().get(path(conference.slug))
+    rows, page = api_records.rows_of(conference), api_records.rows_of_page([conference])[conference.pk]
+    before = api_records.conference_record(request, conference, rows)
+    late = make.participation(conference, make.named_country("MA"))
+    make.citation(SourceReport.objects.get(slug="report-ar"), participation=late, excerpt_en="and Morocco")
+    rows.citations = api_records.CITATIONS(conference.pk)
+    assert api_records.conference_record(request, conference, rows) == before
+    page.citations = api_records.rows_of_page([conference])[conference.pk].citations
+    assert api_records.conference_record(request, conference, page) == before
 
 
 def test_the_schema_still_documents_both_answers_as_conference_out(client):
