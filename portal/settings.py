@@ -121,10 +121,11 @@ INSTALLED_APPS = [
 # - WhiteNoise right after it, so static files skip the rest.
 # - SessionMiddleware before LocaleMiddleware, which may read the session.
 # - LocaleMiddleware before CommonMiddleware, so APPEND_SLASH redirects keep the language.
-# - GZipMiddleware above ConditionalGetMiddleware, so the ETag hashes the uncompressed body: the
-#   same in every worker and for every answer (gzip adds random bytes against BREACH), and the
-#   page cache keeps pages already compressed. GZipMiddleware marks it weak (W/) when it
-#   compresses; If-None-Match compares weakly, so either form revalidates to a 304.
+# - GZipMiddleware (Django's, at a faster level: public/compression.py) above
+#   ConditionalGetMiddleware, so the ETag hashes the uncompressed body: the same in every worker
+#   and for every answer (gzip adds random bytes against BREACH), and the page cache keeps pages
+#   already compressed. GZipMiddleware marks it weak (W/) when it compresses; If-None-Match
+#   compares weakly, so either form revalidates to a 304.
 # - ConditionalGetMiddleware above everything else that shapes a response; LastModifiedMiddleware
 #   right below it, so the Last-Modified header is there when ConditionalGetMiddleware decides on
 #   a 304 (responses go up the list).
@@ -143,7 +144,7 @@ MIDDLEWARE = [
     "public.replicas.ReplicaMiddleware",
     "public.middleware.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
+    "public.compression.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "public.middleware.LastModifiedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
