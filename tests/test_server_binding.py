@@ -36,3 +36,15 @@ def test_a_pages_queries_are_prepared_and_answer_as_before_for_each_record(clien
     statements = prepared_statements()
     assert any("conferences_citation" in statement and "$1" in statement for statement in statements)
     assert any("core_sitestate" in statement for statement in statements)
+
+
+def test_the_searchs_queries_are_planned_for_the_words_searched_each_time(client):
+    make.full_conference("summit-2025")
+    paths = ["/en/search/?q=summit", "/ar/search/?q=summit", "/en/search/?q=summit&kind=conference",
+             "/en/search/?q=sumit"]
+    before = {path: client.get(path).content for path in paths}
+    for _ in range(settings.DATABASE_PREPARE_THRESHOLD + 1):
+        assert {path: client.get(path).content for path in paths} == before
+    assert not [statement for statement in prepared_statements() if "conferences_search" in statement]
+    # The rest of the page still is.
+    assert any("core_sitestate" in statement for statement in prepared_statements())
