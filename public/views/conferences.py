@@ -23,7 +23,7 @@ from conferences.models import (
     Topic,
 )
 from core import state
-from core.tags import reads
+from core.tags import reads, rows_tag
 from organizations.models import Organization
 from participants.models import Country
 
@@ -128,6 +128,16 @@ class ConferenceListView(PublicViewMixin, ListView):
     def get_queryset(self):
         self.form = ConferenceFilterForm(self.request.GET or None, request=self.request)
         return self.form.filter(Conference.objects.newest_first())
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        if not queryset.query.where:
+            # Unfiltered, the count reads the whole table: counted once while no conference is
+            # added or deleted (state.remember), not again for each request.
+            paginator.count = state.remember(
+                self.request, "conference-count", queryset.count, reads={rows_tag(Conference)}
+            )
+        return paginator
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, _rows, is_paginated = super().paginate_queryset(queryset, page_size)
