@@ -1,4 +1,5 @@
-"""The render benchmark: the CPU time Django spends drawing each page, in-process.
+"""The render benchmark: the CPU time Django spends drawing each page (and the API's conference
+record), in-process.
 
 wrk (bench/run.py) measures a page through gunicorn, with PostgreSQL and wrk itself on the same
 cores; this measures what the portal's own code costs. Each page is rendered through the whole
@@ -38,6 +39,7 @@ BUDGETS = {
     "conference page": 8,
     "country page": 12,
     "countries index": 12,
+    "API detail": 8,
 }
 CONFERENCE = "synthetic-5000"
 START = "<!-- render:{section}:start -->"
@@ -73,6 +75,7 @@ def pages():
         ("conference page", f"/en/conferences/{conference}/"),
         ("country page", f"/en/countries/{country}/"),
         ("countries index", "/en/countries/"),
+        ("API detail", f"/api/v1/conferences/{conference}/"),
     ]
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from . import tags
 from .changes import after_commit, bulk_written, in_bulk_write
 from .models import SiteState, TrackedModel
+from .release import code_release
 
 STATE_PK = 1
 # The m2m_changed actions that have changed the links; the pre_ ones have not yet.
@@ -78,17 +79,18 @@ def remember(request, name, compute, seconds=3600, reads=()):
     shared cache it is kept under their tokens, read before compute() reads the data: an edit
     that commits after that changes a token, and the value is not found again. A cache of each
     process's own cannot hear of an edit made in another: there, or without `reads`, it is kept
-    for the data's version.
+    for the data's version. Either way it is kept for the code's release (core.release), whose
+    summaries may be shaped otherwise.
     """
     key, from_replica = None, False
     if reads and settings.PORTAL_PAGE_CACHE_SHARED:
         tagged = tags.tokens(caches[settings.PORTAL_PAGE_CACHE_ALIAS], reads)
         if tagged is not None:
             digest = hashlib.blake2b(repr(tagged[1]).encode(), digest_size=12).hexdigest()
-            key = f"{name}:{get_language()}:{digest}"
+            key = f"{name}:{code_release()}:{get_language()}:{digest}"
             from_replica = router.db_for_read(SiteState) != DEFAULT_DB_ALIAS
     if key is None:
-        key = f"{name}:{current(request).version}:{get_language()}"
+        key = f"{name}:{code_release()}:{current(request).version}:{get_language()}"
     entry = cache.get(key)
     if entry is None:
         with tags.collecting() as shown:

@@ -77,9 +77,10 @@ def tokens(store, tags, also=()):
     return keys, current[: len(keys)]
 
 
-def drop(store, tags, also=()):
-    """Replaces the tokens of `tags`, and of the keys `also`, in the cache `store`, in one write."""
-    store.set_many({**{key: new_token() for key in also}, **{token_key(tag): new_token() for tag in tags}}, None)
+def replacements(tags, also=()):
+    """{key: new token} for the token keys of `tags` and the keys `also`: what dropping them writes."""
+    return {**{key: new_token() for key in also}, **{token_key(tag): new_token() for tag in tags}}
+
 
 
 def tag(model, pk):

@@ -121,10 +121,11 @@ INSTALLED_APPS = [
 # - WhiteNoise right after it, so static files skip the rest.
 # - SessionMiddleware before LocaleMiddleware, which may read the session.
 # - LocaleMiddleware before CommonMiddleware, so APPEND_SLASH redirects keep the language.
-# - GZipMiddleware above ConditionalGetMiddleware, so the ETag hashes the uncompressed body: the
-#   same in every worker and for every answer (gzip adds random bytes against BREACH), and the
-#   page cache keeps pages already compressed. GZipMiddleware marks it weak (W/) when it
-#   compresses; If-None-Match compares weakly, so either form revalidates to a 304.
+# - GZipMiddleware (Django's, at a faster level: public/compression.py) above
+#   ConditionalGetMiddleware, so the ETag hashes the uncompressed body: the same in every worker
+#   and for every answer (gzip adds random bytes against BREACH), and the page cache keeps pages
+#   already compressed. GZipMiddleware marks it weak (W/) when it compresses; If-None-Match
+#   compares weakly, so either form revalidates to a 304.
 # - ConditionalGetMiddleware above everything else that shapes a response; LastModifiedMiddleware
 #   right below it, so the Last-Modified header is there when ConditionalGetMiddleware decides on
 #   a 304 (responses go up the list).
@@ -143,7 +144,7 @@ MIDDLEWARE = [
     "public.replicas.ReplicaMiddleware",
     "public.middleware.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
+    "public.compression.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "public.middleware.LastModifiedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -207,11 +208,21 @@ for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
     replica["TEST"] = {"MIRROR": "default"}
     DATABASES[f"replica{number}"] = replica
     PORTAL_REPLICA_ALIASES.append(f"replica{number}")
+# Statements that a kept connection runs again and again (each page's queries, request after
+# request) are prepared: from their DJANGO_DB_PREPARE_THRESHOLD-th run on a connection, psycopg has
+# PostgreSQL keep them parsed and planned, and the parameters are bound on the server. Parsing and
+# planning were most of PostgreSQL's time on a page. 0 turns it off (parameters bound in the SQL
+# text by psycopg, nothing prepared), as a PgBouncer in transaction pooling mode before 1.21 needs.
+DATABASE_PREPARE_THRESHOLD = int(os.environ.get("DJANGO_DB_PREPARE_THRESHOLD", "5"))
 for database in DATABASES.values():
     if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
         # The portal runs many small indexed queries: PostgreSQL's JIT compiler costs more to
         # start (hundreds of milliseconds) than it ever saves on them.
-        database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        options["options"] = "-c jit=off"
+        if DATABASE_PREPARE_THRESHOLD > 0:
+            options["server_side_binding"] = True
+            options["prepare_threshold"] = DATABASE_PREPARE_THRESHOLD
 if PORTAL_REPLICA_ALIASES:
     DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
 # A browser that wrote (an editor who just saved, then logged out) reads the primary for this many

@@ -19,6 +19,7 @@ The CSV downloads (public/exports.py) live here too, at /api/v1/conferences.csv 
 /api/v1/participations.csv, with the conference list's filters.
 """
 
+from functools import wraps
 from math import ceil
 from typing import Any, Literal
 
@@ -31,7 +32,6 @@ from ninja.pagination import PaginationBase, paginate
 
 from conferences.models import (
     Attendance,
-    Citation,
     Conference,
     ConferenceOrganization,
     ConferenceStatus,
@@ -47,7 +47,7 @@ from core.tags import about_tag, list_tag
 from organizations.models import Organization, OrganizationAlias, OrganizationKind, Position
 from participants.models import Country, Person, PersonAlias, Region
 
-from . import exports
+from . import api_records, conference_page, exports
 from .addresses import absolute_url, page_query
 from .schemas import (
     ApiIndex,
@@ -132,12 +132,30 @@ class PagePagination(PaginationBase):
 
 
 class EvidencedPagination(PagePagination):
-    """Pages of conferences (Conference.objects.with_rows()), each given its citations (one query more)."""
+    """Pages of conferences (Conference.objects.with_host_and_series()), each built as ConferenceOut
+    draws it, with its rows and citations read for the whole page in five queries more
+    (public/api_records.py)."""
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         page = super().paginate_queryset(queryset, pagination, request, **params)
-        page["results"] = Citation.objects.attach(list(page["results"]))
+        records = list(page["results"])
+        rows = api_records.rows_of_page(records)
+        urls = api_records.PageUrls(request)
+        page["results"] = [
+            api_records.conference_record(request, record, rows[record.pk], urls, listed=True) for record in records
+        ]
         return page
+
+
+def as_built(view):
+    """A view whose answer is built as its schema draws it (public/api_records.py) is written as it
+    is, without a validation of what is built right; the schema still documents it."""
+
+    @wraps(view)
+    def answer(request, **kwargs):
+        return api.create_response(request, view(request, **kwargs), status=200)
+
+    return answer
 
 
 def page_link(request, page):
@@ -153,13 +171,19 @@ def get_or_redirect(request, queryset, url_name, **lookup):
         cache_tags.add(about_tag(record))
         return record
     if "slug" in lookup:
-        current = queryset.model.objects.that_had(lookup["slug"]).first()
-        if current is not None:
-            url = reverse(f"api:{url_name}", kwargs={"slug": current.slug})
-            if request.META.get("QUERY_STRING"):
-                url = f"{url}?{request.META['QUERY_STRING']}"
-            return HttpResponsePermanentRedirect(url)
+        return moved(request, queryset.model, url_name, lookup["slug"])
     raise Http404
+
+
+def moved(request, model, url_name, slug):
+    """A 301 to the current address of the record of `model` that had `slug` before, or 404."""
+    current = model.objects.that_had(slug).first()
+    if current is None:
+        raise Http404
+    url = reverse(f"api:{url_name}", kwargs={"slug": current.slug})
+    if request.META.get("QUERY_STRING"):
+        url = f"{url}?{request.META['QUERY_STRING']}"
+    return HttpResponsePermanentRedirect(url)
 
 
 # --- The index ---------------------------------------------------------------------
@@ -185,11 +209,6 @@ def index(request):
 
 
 # --- Conferences -------------------------------------------------------------------
-
-
-def conferences():
-    """Conferences with every relation the API shows but their citations: a fixed number of queries."""
-    return Conference.objects.with_rows()
 
 
 class ConferenceFilters(Schema):
@@ -220,11 +239,12 @@ class ConferenceFilters(Schema):
 
 
 @api.get("/conferences/", response={200: list[ConferenceOut], **BAD_REQUEST}, tags=["conferences"])
+@as_built
 @paginate(EvidencedPagination)
 def list_conferences(request, filters: Query[ConferenceFilters]):
     """Conferences, newest first."""
     listing(Conference, Participation, ConferenceOrganization, Attendance, Topic)
-    return filters.apply(conferences().newest_first())
+    return filters.apply(Conference.objects.with_host_and_series().newest_first())
 
 
 @api.get(
@@ -232,10 +252,14 @@ def list_conferences(request, filters: Query[ConferenceFilters]):
 )
 def get_conference(request, slug: str):
     """One conference, with its countries, people, organizations, topics, sources and citations."""
-    found = get_or_redirect(request, conferences(), "conference", slug=slug)
-    if isinstance(found, Conference):
-        Citation.objects.attach([found])
-    return found
+    # Read as plain rows and built as ConferenceOut draws it, without a validation of what is
+    # built right (public/api_records.py; tests/test_api_conference.py compares the two).
+    found = conference_page.conference(slug)
+    if found is None:
+        return moved(request, Conference, "conference", slug)
+    cache_tags.add(about_tag(found))
+    record = api_records.conference_record(request, found, api_records.rows_of(found))
+    return api.create_response(request, record, status=200)
 
 
 CSV_RESPONSE = {

@@ -21,8 +21,11 @@
 """
 
 import functools
+import itertools
 import json
 import logging
+import sys
+import threading
 import time
 
 from django.conf import settings
@@ -34,6 +37,9 @@ from redis.commands.core import Script
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+
+# A subscription to the drops of tags is trusted while Redis was heard from this lately.
+HEARTBEAT_SECONDS = 1.0
 
 # KEYS: an entry of set_tagged(), the epoch's key; ARGV: the epoch the caller's copy was checked at.
 # Answers {epoch} if that is still the epoch, else {epoch, entry, milliseconds to live} or {epoch}
@@ -108,13 +114,96 @@ def _none_each(keys):
 
 
 def _nothing_tagged(*args):
-    return None, None, None
+    return None, None, None, None
+
+
+class Listener:
+    """This process's subscription to the channel on which every drop of tags is announced
+    (public/page_cache.py), on a connection of its own.
+
+    While the subscription stands, and Redis was heard from lately, the copies of answers this
+    process keeps can be trusted without asking Redis: any drop since they were checked was
+    heard. `number` names the subscription (None while there is none); a new subscription (after
+    a broken one, which may have missed announcements) has a new number, and copies checked
+    under another one are checked again. Nothing heard for HEARTBEAT_SECONDS (a silent network)
+    is not trusted either: a PING is sent, and its answer heard by a later call.
+    """
+
+    numbers = itertools.count(1)
+
+    def __init__(self, client, channel):
+        self.client = client
+        self.channel = channel
+        self.connection = None
+        self.number = None
+        self.heard_at = 0.0
+        self.pinged_at = 0.0
+        self.lock = threading.Lock()
+
+    def listen(self):
+        """The subscription's number, subscribing first if there is none (a round trip, once);
+        None while Redis is out of reach."""
+        with self.lock:
+            if self.number is None and not self.client.down_until:
+                try:
+                    self._subscribe()
+                except RedisError as error:
+                    self._close()
+                    self.client.failed(error)
+            return self.number
+
+    def _subscribe(self):
+        pool = self.client.get_client(write=True).connection_pool
+        self.connection = pool.connection_class(**pool.connection_kwargs)
+        self.connection.connect()
+        self.connection.send_command("SUBSCRIBE", self.channel)
+        kind, _channel, _count = self.connection.read_response()
+        if kind != b"subscribe":
+            raise RedisError(f"SUBSCRIBE answered {kind!r}")
+        self.number = next(self.numbers)
+        self.heard_at = time.monotonic()
+
+    def heard(self):
+        """(epoch, token keys) of each drop announced since the last call, in order."""
+        drops = []
+        with self.lock:
+            if self.connection is None:
+                return drops
+            try:
+                while self.connection.can_read(timeout=0):
+                    message = self.connection.read_response()
+                    self.heard_at = time.monotonic()
+                    if message[0] == b"message":
+                        epoch, *keys = message[2].decode().split(" ")
+                        drops.append((epoch, keys))
+                if time.monotonic() - max(self.heard_at, self.pinged_at) > HEARTBEAT_SECONDS / 2:
+                    self.pinged_at = time.monotonic()
+                    self.connection.send_command("PING")
+            except (RedisError, OSError, ValueError, IndexError) as error:
+                self._close()
+                logger.warning("The announcements of dropped pages were cut off (%s); copies are checked again.", error)
+        return drops
+
+    def trusted(self, number):
+        """Whether a copy checked under the subscription `number` can be served unasked."""
+        return (
+            number is not None
+            and number == self.number
+            and time.monotonic() - self.heard_at < HEARTBEAT_SECONDS
+        )
+
+    def _close(self):
+        if self.connection is not None:
+            self.connection.disconnect()
+        self.connection = None
+        self.number = None
 
 
 class TolerantRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self._listeners = {}
         # time.monotonic() until which Redis is not asked; 0.0 while it answers.
         self.down_until = 0.0
 
@@ -150,13 +239,29 @@ class TolerantRedisCacheClient(RedisCacheClient):
         answer = GET_TAGGED(keys=[key, epoch_key], args=[epoch or b""], client=self.get_client(key))
         epoch = answer[0] or None
         if len(answer) == 1:
-            return epoch, None, None
+            return epoch, None, None, None
         _, entry, milliseconds = answer
-        return epoch, entry.partition(b"\n")[2], milliseconds / 1000 if milliseconds > 0 else float("inf")
+        head, _, value = entry.partition(b"\n")
+        keys = frozenset(map(sys.intern, json.loads(head)[0]))
+        return epoch, keys, value, milliseconds / 1000 if milliseconds > 0 else float("inf")
 
     @_tolerant(_none)
     def set_bytes(self, key, value, timeout):
         self.get_client(key, write=True).set(key, value, ex=timeout)
+
+    @_tolerant(_false)
+    def set_and_publish(self, data, channel, message):
+        pipeline = self.get_client(write=True).pipeline()
+        pipeline.mset({key: self._serializer.dumps(value) for key, value in data.items()})
+        pipeline.publish(channel, message)
+        pipeline.execute()
+        return True
+
+    def listener(self, channel):
+        listener = self._listeners.get(channel)
+        if listener is None:
+            listener = self._listeners[channel] = Listener(self, channel)
+        return listener
 
     @staticmethod
     def recovered():
@@ -207,11 +312,23 @@ class RedisCache(DjangoRedisCache):
         entry = json.dumps(tagged, separators=(",", ":")).encode() + b"\n" + value
         self._cache.set_bytes(self.make_and_validate_key(key), entry, self.get_backend_timeout(timeout))
 
+    def set_and_publish(self, data, channel, message):
+        """set_many(data) forever, and `message` published on `channel`, in one transaction;
+        whether it was done (not while Redis is out of reach)."""
+        return self._cache.set_and_publish(
+            {self.make_and_validate_key(key): value for key, value in data.items()}, self.make_key(channel), message
+        )
+
+    def listener(self, channel):
+        """This process's Listener of `channel`."""
+        return self._cache.listener(self.make_key(channel))
+
     def get_tagged(self, key, epoch_key, epoch=None):
-        """(epoch, value, seconds) in one round trip: the token now under `epoch_key` (None if
-        missing), and unless it is `epoch`, the bytes set_tagged() stored under `key` and the
-        seconds they have left, or None for both if they are missing or any of their token keys no
-        longer holds the token it had then (replaced, evicted)."""
+        """(epoch, keys, value, seconds) in one round trip: the token now under `epoch_key` (None
+        if missing), and unless it is `epoch`, the token keys (as Redis names them), the bytes
+        set_tagged() stored under `key` and the seconds they have left, or None for all three if
+        they are missing or any of their token keys no longer holds the token it had then
+        (replaced, evicted)."""
         return self._cache.get_tagged(self.make_key(key), self.make_key(epoch_key), epoch)
 
 

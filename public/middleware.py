@@ -15,9 +15,7 @@
   reaches a reader.
 """
 
-import datetime
 import hashlib
-import os
 from functools import cache
 
 from django.conf import settings
@@ -27,42 +25,13 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from core import state
 from core import tags as cache_tags
+from core.release import code_last_change, code_release
 from public import page_cache
 from public.addresses import absolute_url, page_path
 
 SAFE_METHODS = ("GET", "HEAD")
 # The request headers that can make a cached answer a 304 or a 412.
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
-# What a deployment changes that alters pages without touching the data.
-CODE_DIRECTORIES = (
-    "templates", "locale", "portal", "core", "participants", "organizations", "conferences", "search", "public",
-)
-CODE_SUFFIXES = (".html", ".txt", ".xml", ".mo", ".py")
-
-
-def code_files():
-    for name in CODE_DIRECTORIES:
-        for root, _dirs, files in os.walk(settings.BASE_DIR / name):
-            for file_name in sorted(files):
-                if file_name.endswith(CODE_SUFFIXES):
-                    yield os.path.join(root, file_name)
-
-
-@cache
-def code_last_change():
-    newest = max((os.stat(path).st_mtime for path in code_files()), default=0.0)
-    return datetime.datetime.fromtimestamp(newest, tz=datetime.UTC)
-
-
-@cache
-def code_release():
-    """A digest of what a deployment changes: pages cached by another release are not this one's.
-    Of the files' contents, not their dates, so that nodes deployed from the same release share."""
-    digest = hashlib.sha256()
-    for path in sorted(code_files()):
-        with open(path, "rb") as file:
-            digest.update(file.read())
-    return digest.hexdigest()[:12]
 
 
 def last_change(request=None):

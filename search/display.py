@@ -27,7 +27,7 @@ from django.utils.translation import pgettext_lazy
 from core import tags
 
 from .models import INDEX_TAG, SearchEntry, SearchKind, SearchWord
-from .query import DISPLAY_WORD, SHORT_KEY, Query, word_keys
+from .query import DISPLAY_WORD, SHORT_KEY, Query, planned_for_each_query, word_keys
 
 # Searches the empty search page offers, one of each way a name may be spelt (README: seed data).
 EXAMPLES = [("سيسا", "ar"), ("حفتر", "ar"), ("المخابرات", "ar"), ("Benghazi", "en"), ("Hafter", "en"),
@@ -200,8 +200,14 @@ def search(query, kind, language, page_number=None):
     """The results of `query` (a Query) for a page in `language`; `kind` narrows to one kind.
 
     Records that hold the query's keys; if none does, those that share its stems
-    (PostgreSQL); if none does either, a near spelling to try.
+    (PostgreSQL); if none does either, a near spelling to try. Its queries are planned for the
+    words searched, each time (search.query.planned_for_each_query).
     """
+    with planned_for_each_query():
+        return _search(query, kind, language, page_number)
+
+
+def _search(query, kind, language, page_number):
     results = Results(query=query, kind=kind if kind in SearchKind.values else "")
     tags.add(INDEX_TAG)
     if not query:

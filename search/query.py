@@ -22,6 +22,7 @@ On SQLite the substring match and the name bonuses alone give the same results o
 seed data; there are no stems, and "did you mean" compares the words with difflib.
 """
 
+import contextlib
 import difflib
 import re
 import unicodedata
@@ -85,6 +86,30 @@ class Query:
     def words(self):
         """The keys' single words (a phrase gives each of its words)."""
         return [word for key in self.keys for word in key.split()]
+
+
+def _run_unprepared(execute, sql, params, many, context):
+    raw = context["connection"].connection
+    threshold = getattr(raw, "prepare_threshold", None)
+    if threshold is None:
+        return execute(sql, params, many, context)
+    raw.prepare_threshold = None
+    try:
+        return execute(sql, params, many, context)
+    finally:
+        raw.prepare_threshold = threshold
+
+
+@contextlib.contextmanager
+def planned_for_each_query():
+    """Within the block, no statement is prepared (portal/settings.py, DJANGO_DB_PREPARE_THRESHOLD):
+    each is planned for the words searched. A prepared statement is planned once for any words
+    after a few runs, and that plan read the search index a quarter slower for a common name
+    («Hamza», at 10,000 conferences); planning is a few percent of a search."""
+    with contextlib.ExitStack() as stack:
+        for alias in connections:
+            stack.enter_context(connections[alias].execute_wrapper(_run_unprepared))
+        yield
 
 
 def _vendor(queryset):

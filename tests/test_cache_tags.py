@@ -115,15 +115,17 @@ def displayed(content, language):
     return texts
 
 
-def covered(record, tags):
-    """Whether an edit to the record drops a page with these tags: its own, its kind's list, the
-    search index's, or the about tag of a record it points to (core/tags.py)."""
+def covered(record, tags, field):
+    """Whether an edit to the record's `field` drops a page with these tags: its own, its kind's
+    list or the field's, the search index's, or the about tag of a record it points to
+    (core/tags.py)."""
     model = type(record)._meta.model_name
     about = {
         f"about-{field.related_model._meta.model_name}-{getattr(record, field.attname)}"
         for field in record._meta.concrete_fields if field.many_to_one
     }
-    return bool(({f"{model}-{record.pk}", f"{model}-list", INDEX_TAG} | about) & tags)
+    field_tag = f"{model}.{field.removesuffix('_en').removesuffix('_ar')}"
+    return bool(({f"{model}-{record.pk}", f"{model}-list", field_tag, INDEX_TAG} | about) & tags)
 
 
 def get(client, address):
@@ -154,7 +156,8 @@ def test_every_page_shows_an_edit_to_every_record_it_displays(seeds, client, wha
     texts = displayed(MAP_DATA_NAMES.sub("", first.content.decode()), language)
     assert texts, address
     # A text that several records hold (a report's outlet, an organization's name) is shown by one of them.
-    missing = [text for text, holders in texts.items() if not any(covered(record, tags) for record, _ in holders)]
+    missing = [text for text, holders in texts.items()
+               if not any(covered(record, tags, field) for record, field in holders)]
     assert not missing, f"{address} shows texts of records it is not tagged with: {missing}"
 
     shown = sorted({holders[0] for holders in texts.values() if len(holders) == 1},
@@ -189,8 +192,8 @@ def test_an_edit_drops_only_the_pages_that_show_the_record(seeds, client, django
             get(client, address)
         if queries:
             dropped.append(address)
-    sent = {f"conference-{conference.pk}", "conference-list", f"about-country-{conference.host_country_id}",
-            f"about-series-{conference.series_id}", INDEX_TAG}
+    sent = {f"conference-{conference.pk}", "conference-list", "conference.summary",
+            f"about-country-{conference.host_country_id}", f"about-series-{conference.series_id}", INDEX_TAG}
     assert set(dropped) == {address for address in addresses if tags[address] & sent}
     assert record_url(conference, "en") in dropped
     assert {url("people:list", "en"), url("topics:list", "ar"), "/api/v1/sources/"}.isdisjoint(dropped)

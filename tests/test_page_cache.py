@@ -251,6 +251,34 @@ def test_an_edit_while_the_cache_was_unreachable_shows_once_it_is_back(client, p
     assert heading(get(client, address)[0]) == "CISSA 20, corrected during the outage"
 
 
+def test_the_lists_keep_an_edit_off_them_and_show_at_once_one_that_moves_a_conference_onto_them(
+    client, page_cache, django_capture_on_commit_callbacks
+):
+    """The home page and the conference list carry the tags of the fields they sort, count and
+    filter by, not every conference's."""
+    with django_capture_on_commit_callbacks(execute=True):
+        oldest = make.conference("oldest", name_en="The oldest meeting", start=make.day("2001-01-01"))
+        for number in range(25):
+            make.conference(start=make.day(f"2020-01-{number + 1:02d}"))
+    listed = url("conferences:list", "en")
+    lists = [url("pages:home", "en"), listed, listed + "?status=announced"]
+    for address in lists:
+        assert "The oldest meeting" not in get(client, address)[0].content.decode()
+    oldest.summary_en = "A corrected summary of a meeting on no list's first page."
+    with django_capture_on_commit_callbacks(execute=True):
+        oldest.save()
+    assert [get(client, address)[1] for address in lists] == [0, 0, 0]
+    oldest.status = "announced"
+    with django_capture_on_commit_callbacks(execute=True):
+        oldest.save()
+    assert "The oldest meeting" in get(client, lists[2])[0].content.decode()
+    oldest.start_date = make.day("2030-01-01")
+    with django_capture_on_commit_callbacks(execute=True):
+        oldest.save()
+    for address in lists:
+        assert "The oldest meeting" in get(client, address)[0].content.decode(), address
+
+
 def redis_only(page_cache):
     if page_cache != "redis":
         pytest.skip("each process's copies are kept with a shared cache only")
@@ -285,21 +313,72 @@ def test_a_hit_keeps_every_header_of_the_answer(client, page_cache, copies, addr
         }
 
 
-def test_a_copy_stands_while_no_tag_is_dropped(client, page_cache, copies, address,
-                                               django_capture_on_commit_callbacks):
-    """Redis compares the epoch alone: the copy is served even once its entry is gone, until an
-    edit anywhere makes it be checked again, tag by tag."""
+@pytest.fixture
+def asked(monkeypatch):
+    """How many times the page cache asked Redis for an answer (each a round trip)."""
+    from public.cache import TolerantRedisCacheClient
+
+    calls = []
+    get_tagged = TolerantRedisCacheClient.get_tagged
+
+    def counted(self, *args):
+        calls.append(args)
+        return get_tagged(self, *args)
+
+    monkeypatch.setattr(TolerantRedisCacheClient, "get_tagged", counted)
+    return calls
+
+
+def listener():
     from django.core.cache import cache
 
+    from public import page_cache as pages
+
+    return cache.listener(pages.ANNOUNCEMENTS)
+
+
+def cut_off(listening):
+    """Redis closes the listener's connection, as when it restarts or a network cuts it."""
+    import redis
+
+    port = listening.connection._sock.getsockname()[1]
+    client = redis.Redis.from_url(REDIS_LOCATION)
+    try:
+        assert client.client_kill_filter(_type="pubsub", addr=f"127.0.0.1:{port}") == 1
+    finally:
+        client.close()
+
+
+def announce_from_elsewhere(conference):
+    """What another process's edit of `conference` writes: its tags dropped, and announced."""
+    from django.core.cache import cache
+
+    from core.tags import tag
+    from public import page_cache as pages
+
+    replaced = pages.cache_tags.replacements({tag(type(conference), conference.pk)}, also=[pages.EPOCH_KEY])
+    keys = [cache.make_key(key) for key in replaced if key != pages.EPOCH_KEY]
+    assert cache.set_and_publish(replaced, pages.ANNOUNCEMENTS, " ".join([str(replaced[pages.EPOCH_KEY]), *keys]))
+
+
+def test_while_the_drops_are_heard_a_copy_is_served_without_asking_redis(
+    client, page_cache, copies, asked, address, django_capture_on_commit_callbacks
+):
+    """Even once its entry is gone, and after an edit of what it does not show."""
     redis_only(page_cache)
     get(client, address)
     get(client, address)
     assert len(copies.entries) == 1
-    cache._cache.get_client().delete(*stored_pages())
+    asked.clear()
+    cache_entries = stored_pages()
+    from django.core.cache import cache
+
+    cache._cache.get_client().delete(*cache_entries)
     assert get(client, address)[1] == 0
     with django_capture_on_commit_callbacks(execute=True):
         make.conference("tripoli-2025", name_en="Tripoli meeting")  # shown elsewhere only
-    assert get(client, address)[1] > 0
+    response, queries = get(client, address)
+    assert queries == 0 and response["X-Cache"] == "hit" and asked == []
 
 
 def test_an_edit_drops_the_copies_too(client, page_cache, copies, conference, address,
@@ -316,8 +395,60 @@ def test_an_edit_drops_the_copies_too(client, page_cache, copies, conference, ad
     assert queries > 1
 
 
-def test_an_edit_elsewhere_leaves_a_copy_checked_again_and_kept(client, page_cache, copies, address,
-                                                               django_capture_on_commit_callbacks):
+def test_an_edit_in_this_process_drops_its_copies_before_the_announcement_comes_back(
+    client, page_cache, copies, conference, address, django_capture_on_commit_callbacks, monkeypatch
+):
+    from public.cache import Listener
+
+    redis_only(page_cache)
+    get(client, address)
+    get(client, address)
+    monkeypatch.setattr(Listener, "heard", lambda self: [])  # the announcement is on its way
+    conference.name_en = "CISSA 20, as corrected"
+    with django_capture_on_commit_callbacks(execute=True):
+        conference.save()
+    assert heading(get(client, address)[0]) == "CISSA 20, as corrected"
+
+
+def test_an_edit_in_another_process_drops_the_copies_it_concerns(client, page_cache, copies, conference, address):
+    redis_only(page_cache)
+    other = make.conference("tripoli-2025", name_en="Tripoli meeting")
+    other_address = record_url(other, "en")
+    for _ in range(2):
+        get(client, address)
+        get(client, other_address)
+    assert len(copies.entries) == 2
+    conference.name_en = "CISSA 20, corrected elsewhere"
+    type(conference).objects.filter(pk=conference.pk).update(name_en=conference.name_en)  # no signal here
+    announce_from_elsewhere(conference)
+    response, queries = get(client, address)
+    assert heading(response) == "CISSA 20, corrected elsewhere" and queries > 1
+    assert get(client, other_address)[1] == 0
+
+
+def test_a_backlog_of_drops_empties_the_copies_rather_than_checking_each(
+    client, page_cache, copies, asked, conference, address
+):
+    from public import page_cache as pages
+
+    redis_only(page_cache)
+    other = make.conference("tripoli-2025", name_en="Tripoli meeting")
+    get(client, address)
+    get(client, address)
+    for _ in range(pages.MANY_DROPS):
+        announce_from_elsewhere(other)
+    asked.clear()
+    assert get(client, address)[1] == 0 and len(asked) == 0  # as many as it checks one by one
+    announce_from_elsewhere(other)
+    for _ in range(pages.MANY_DROPS):
+        announce_from_elsewhere(other)
+    assert get(client, address)[1] == 0 and len(asked) == 1 and len(copies.entries) == 1
+
+
+def test_an_edit_elsewhere_moves_the_copies_it_leaves_to_the_new_epoch(
+    client, page_cache, copies, address, django_capture_on_commit_callbacks
+):
+    """So that, asked again (after a cut subscription), Redis compares the epoch alone."""
     redis_only(page_cache)
     get(client, address)
     get(client, address)
@@ -328,7 +459,24 @@ def test_an_edit_elsewhere_leaves_a_copy_checked_again_and_kept(client, page_cac
     assert next(iter(copies.entries.values())).epoch != checked_at
 
 
-def test_without_the_epoch_a_copy_is_not_trusted(client, page_cache, copies, address):
+def test_a_cut_subscription_has_every_copy_checked_again(client, page_cache, copies, asked, conference, address):
+    """Announcements made while it was cut are lost: what they dropped is not served."""
+    redis_only(page_cache)
+    get(client, address)
+    get(client, address)
+    cut_off(listener())
+    conference.name_en = "CISSA 20, corrected while cut off"
+    type(conference).objects.filter(pk=conference.pk).update(name_en=conference.name_en)
+    announce_from_elsewhere(conference)
+    asked.clear()
+    response, queries = get(client, address)
+    assert heading(response) == "CISSA 20, corrected while cut off" and queries > 1 and len(asked) == 1
+    get(client, address)  # subscribed again, and checked under the new subscription
+    asked.clear()
+    assert get(client, address)[1] == 0 and asked == []
+
+
+def test_without_the_subscription_or_the_epoch_a_copy_is_not_trusted(client, page_cache, copies, address):
     """An evicted epoch cannot tell whether a tag was dropped since."""
     from django.core.cache import cache
 
@@ -337,8 +485,27 @@ def test_without_the_epoch_a_copy_is_not_trusted(client, page_cache, copies, add
     redis_only(page_cache)
     get(client, address)
     get(client, address)
+    cut_off(listener())
     cache._cache.get_client().delete(*stored_pages(), cache.make_key(pages.EPOCH_KEY))
     assert get(client, address)[1] > 0
+
+
+def test_a_silent_subscription_is_not_trusted_until_redis_answers_it(
+    client, page_cache, copies, asked, address, monkeypatch
+):
+    """Nothing heard for a while may be a network that lost the announcements: Redis is asked,
+    and pinged on the subscription; once it answers, copies are trusted again."""
+    from public import cache as public_cache
+
+    redis_only(page_cache)
+    get(client, address)
+    get(client, address)
+    listening = listener()
+    listening.heard_at -= public_cache.HEARTBEAT_SECONDS
+    asked.clear()
+    assert get(client, address)[1] == 0 and len(asked) == 1
+    assert listening.connection.can_read(timeout=1)  # the answer to the PING
+    assert get(client, address)[1] == 0 and len(asked) == 1
 
 
 def test_an_edit_during_an_outage_drops_the_copies_once_redis_is_back(
@@ -367,16 +534,20 @@ def test_copies_live_no_longer_than_their_entry_and_within_their_room(monkeypatc
     now = [100.0]
     monkeypatch.setattr(pages.time, "monotonic", lambda: now[0])
     copies = pages.Copies(limit=80)
-    copies.put("a", b"1", 10, (200, {}, b"x" * 10))
+
+    def copy(size=10):
+        return copies.Copy(b"1", now[0] + 10, (200, {}, b"x" * size), size, frozenset(), 1)
+
+    copies.put("a", copy())
     now[0] += 9
     assert copies.get("a").thawed[2] == b"x" * 10
     now[0] += 1
     assert copies.get("a") is None and copies.size == 0
     for key in "bcd":
-        copies.put(key, b"1", 10, (200, {}, b"x" * 10))
+        copies.put(key, copy())
     copies.get("b")  # used last: kept
     for key in "efghij":
-        copies.put(key, b"1", 10, (200, {}, b"x" * 10))
+        copies.put(key, copy())
     assert copies.size <= 80 and copies.get("b") is not None and copies.get("c") is None
-    copies.put("big", b"1", 10, (200, {}, b"x" * 11))  # more than an eighth of the room: not kept
+    copies.put("big", copy(size=11))  # more than an eighth of the room: not kept
     assert copies.get("big") is None

@@ -273,9 +273,12 @@ def test_replica_urls_become_aliases_that_tests_mirror_and_the_router_uses():
     )
     assert aliases == ["replica1", "replica2"]
     assert routers == ["core.replicas.ReplicaRouter"]
-    assert databases["replica1"] == ["replica-a", {"connect_timeout": 3, "options": "-c jit=off"}, "default"]
+    prepared = {"server_side_binding": True, "prepare_threshold": 5}
+    assert databases["replica1"] == [
+        "replica-a", {"connect_timeout": 3, "options": "-c jit=off", **prepared}, "default"
+    ]
     assert databases["replica2"][0] == "replica-b"
-    assert databases["default"][1] == {"options": "-c jit=off"}
+    assert databases["default"][1] == {"options": "-c jit=off", **prepared}
 
 
 @pytest.mark.slow

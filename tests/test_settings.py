@@ -74,3 +74,22 @@ def test_the_public_address_defaults_to_the_first_host_in_production_and_to_the_
     assert configured.stdout.strip() == "'https://portal.example.net'"
     pattern = public_base_url(DJANGO_ALLOWED_HOSTS=".example.org", DJANGO_SECRET_KEY="x" * 50)
     assert pattern.returncode != 0 and "PORTAL_BASE_URL" in pattern.stderr
+
+
+@pytest.mark.slow
+def test_postgresql_statements_are_prepared_with_parameters_bound_on_the_server():
+    printed = "settings.DATABASES['default']['OPTIONS']"
+    result = settings_in_process(printed, DATABASE_URL="postgres://postgres@127.0.0.1:5432/anything")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(
+        {"options": "-c jit=off", "server_side_binding": True, "prepare_threshold": 5}
+    )
+    # 0: parameters bound in the SQL text by psycopg and nothing prepared, for a transaction-pooling PgBouncer.
+    result = settings_in_process(printed, DATABASE_URL="postgres://postgres@127.0.0.1:5432/anything",
+                                 DJANGO_DB_PREPARE_THRESHOLD="0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str({"options": "-c jit=off"})
+    # SQLite is left as it was.
+    result = settings_in_process(printed)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "{}"

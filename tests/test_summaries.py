@@ -10,7 +10,8 @@ import uuid
 from collections import Counter
 
 import pytest
-from django.test.utils import override_settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from core import tags
 from public import forms
@@ -243,3 +244,44 @@ def test_new_and_deleted_records_and_links_send_their_rows_tags(world, sent, com
     with commit():
         world["conference"].participations.get().delete()
     assert "participation-rows" in sent
+
+
+def test_a_summary_kept_by_another_release_is_drawn_again(client, shared_cache, world, drawn, monkeypatch):
+    """A deployment may shape a summary otherwise while the data stays the same: what the release
+    before it kept is not read."""
+    from core import state
+    from public import middleware
+
+    warm(client)
+    drawn.clear()
+    for module in (state, middleware):
+        monkeypatch.setattr(module, "code_release", lambda: "the-next-release")
+    warm(client)
+    assert drawn["home"] == drawn["countries index"] == drawn["filter menus"] == 1
+
+
+def list_count(client, path=LIST):
+    """The list's «N conferences»."""
+    return text(parse(client.get(path)).xpath("//p[@role='status']")[0])
+
+
+def test_the_count_of_every_conference_is_kept_and_shows_a_new_or_deleted_one_at_once(
+    client, shared_cache, world, commit
+):
+    with override_settings(PORTAL_PAGE_CACHE_SECONDS=0):  # each answer drawn: the count's own cache
+        assert list_count(client) == "1 conference"
+        with CaptureQueriesContext(connection) as queries:
+            assert list_count(client) == "1 conference"
+        assert queries.captured_queries
+        assert not [query for query in queries.captured_queries if "COUNT(" in query["sql"].upper()]
+        conference = world["conference"]
+        conference.summary_en = "Corrected."
+        with commit():
+            conference.save()
+            second = make.conference("cissa-21", host_country=world["tunisia"])
+        assert list_count(client) == "2 conferences"
+        # A filtered list is counted for its filters, each time.
+        assert list_count(client, f"{LIST}?country=tn") == "1 conference"
+        with commit():
+            second.delete()
+        assert list_count(client) == "1 conference"

@@ -41,8 +41,13 @@ class PublicViewMixin:
 
     http_method_names = ["get", "head"]
     # The kinds of records the page lists or counts: any change to one of them drops the cached
-    # page (core.tags), a new record included. A ListView lists its model.
+    # page (core.tags), a new record included. A ListView lists its model, unless `reads` says more
+    # finely what the page reads.
     lists = ()
+    # The tags of what the page reads of whole kinds (core.tags.reads): a new or deleted record, or
+    # a change to a field it shows, sorts or filters by, drops it; an edit to another field of a
+    # record it does not show leaves it. The records it shows carry their own tags.
+    reads = None
 
     @classmethod
     def as_view(cls, **initkwargs):
@@ -50,7 +55,11 @@ class PublicViewMixin:
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        listed = (*self.lists, self.model) if isinstance(self, MultipleObjectMixin) else self.lists
+        listed = self.lists
+        if self.reads is not None:
+            cache_tags.add(*self.reads)
+        elif isinstance(self, MultipleObjectMixin):
+            listed = (*listed, self.model)
         cache_tags.add(*(list_tag(model) for model in listed))
 
     def get_context_data(self, **kwargs):

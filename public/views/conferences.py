@@ -23,7 +23,7 @@ from conferences.models import (
     Topic,
 )
 from core import state
-from core.tags import reads
+from core.tags import reads, rows_tag
 from organizations.models import Organization
 from participants.models import Country
 
@@ -46,10 +46,21 @@ HOME_READS = (
 )
 
 
+# What the conference list reads of whole kinds, for its order, its count, its filters and their
+# menus; the cards carry their conferences' and host countries' own tags.
+CONFERENCE_LIST_READS = (
+    reads(Conference, "start_date", "start_precision", "slug", "host_country", "status")
+    | reads(Participation, "conference", "country", "role")
+    | reads(ConferenceOrganization, "conference", "organization")
+    | reads(Conference.topics.through)
+    | reads(Country) | reads(Organization) | reads(Topic)
+)
+
+
 class HomeView(PublicViewMixin, TemplateView):
     template_name = "conferences/home.html"
-    # The latest conferences, and the counts of the timeline and of the ways in.
-    lists = (Conference, Participation, ConferenceOrganization)
+    # The latest conferences (by start date), and the counts of the timeline and of the ways in.
+    reads = HOME_READS
     latest_count = 10
     # The timeline: the most recent years that have conferences, and a few links a month.
     timeline_years = 3
@@ -101,8 +112,7 @@ class HomeView(PublicViewMixin, TemplateView):
 
 class ConferenceListView(PublicViewMixin, ListView):
     model = Conference
-    # The filters' choices: the countries, organizations and topics of conferences.
-    lists = (Participation, ConferenceOrganization, Country, Organization, Topic)
+    reads = CONFERENCE_LIST_READS
     paginate_by = PAGE_SIZE
     context_object_name = "conferences"
     extra_context = {
@@ -118,6 +128,16 @@ class ConferenceListView(PublicViewMixin, ListView):
     def get_queryset(self):
         self.form = ConferenceFilterForm(self.request.GET or None, request=self.request)
         return self.form.filter(Conference.objects.newest_first())
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        if not queryset.query.where:
+            # Unfiltered, the count reads the whole table: counted once while no conference is
+            # added or deleted (state.remember), not again for each request.
+            paginator.count = state.remember(
+                self.request, "conference-count", queryset.count, reads={rows_tag(Conference)}
+            )
+        return paginator
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, _rows, is_paginated = super().paginate_queryset(queryset, page_size)

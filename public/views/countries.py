@@ -1,6 +1,7 @@
 """The public pages of countries and people."""
 
 import datetime
+import zlib
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -219,9 +220,7 @@ class CountryDetailView(PublicViewMixin, DetailView):
             entry.conference = cards[entry.pk]
         # Their tags, but for the conferences it hosted: this page's about tag answers for those (core.tags).
         tag_cards([row for row in cards.values() if row.host_country_id != country.pk])
-        context["map_roles"] = summary["map_roles"]
-        context["map_countries"] = [Place(*place) if place else country for place in summary["places"]]
-        context["map_groups"] = map_groups(context["map_roles"], context["map_countries"], "country")
+        context["map"] = mark_safe(zlib.decompress(summary["map"]).decode())
         description = gettext(
             "%(name)s at security conferences in Africa: hosting, taking part and staying away, "
             "with its officials and organizations."
@@ -239,15 +238,22 @@ class CountryDetailView(PublicViewMixin, DetailView):
         """Each group's conferences, newest first, as (pk, note); the map's roles, and its places as
         (code, name, address), None standing for the country itself."""
         groups = self.entries()
-        roles, places = self.map_of(groups)
         return {
             "groups": {
                 role: [(entry.pk, entry.note) for entry in sorted(groups[role].values(), key=newest_first)]
                 for role, _heading in COUNTRY_GROUPS
             },
-            "map_roles": roles,
-            "places": [(place.code, place.name, place.url) if place is not self.object else None for place in places],
+            # Drawn here, once: the map is the page's largest piece (about 40 KB), kept compressed.
+            "map": zlib.compress(self.draw_map(*self.map_of(groups)).encode()),
         }
+
+    def draw_map(self, roles, places):
+        """The map of where its conferences were held, and the text beside it."""
+        country = self.object
+        return render_to_string("participants/country_map.html", {
+            "country": country, "map_roles": roles, "map_countries": places,
+            "map_groups": map_groups(roles, places, "country"),
+        })
 
     def entries(self):
         """{role: {conference pk: Entry}}: the conferences it hosted, then those of its parts.
