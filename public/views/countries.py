@@ -26,6 +26,7 @@ from participants.models import Country, Person, Region
 from .. import maps, previews, structured_data
 from ..evidence import References
 from ..maps import ABSENT, ANNOUNCED, HOST, PARTICIPANT
+from ..prepared import Prepared
 from ..queries import related_count
 from ..structured_data import PageMeta, text_in
 from ..templatetags.cards import card_rows, tag_cards
@@ -97,6 +98,15 @@ ORGANIZATION_COLUMNS = (
     *(f"parent__{column}" for column in ORGANIZATION_PARENTS),
 )
 
+# Compiled once per database and language (public/prepared.py), by name in the page's language
+# as the translated field orders them.
+PEOPLE = Prepared(Person, lambda rows, key: rows.filter(country=key).order_by(
+    f"name_{translation.get_language()}"
+).values_list(*PERSON_COLUMNS))
+ORGANIZATIONS = Prepared(Organization, lambda rows, key: rows.filter(country=key).order_by(
+    f"name_{translation.get_language()}"
+).values_list(*ORGANIZATION_COLUMNS))
+
 
 @cache
 def kind_labels(language):
@@ -109,7 +119,7 @@ def people_items(country):
     records: read as plain rows, in the page's language or in Arabic as the models fall back to.
     Each row adds its record's tag, as loading it would (core.tags.shown)."""
     english, address = translation.get_language() == "en", reverser("people:detail")
-    rows = Person.objects.filter(country=country).order_by("name").values_list(*PERSON_COLUMNS)
+    rows = PEOPLE(country.pk)
     items = []
     for pk, slug, name_ar, name_en, rank_ar, rank_en, *parents in rows:
         tags.shown(Person, pk, tuple(parents))
@@ -129,7 +139,7 @@ def organization_items(country):
     english, address = translation.get_language() == "en", reverser("organizations:detail")
     kinds = kind_labels(translation.get_language())
     width, parent_index = len(ORGANIZATION_PARENTS), ORGANIZATION_PARENTS.index("parent_id")
-    rows = Organization.objects.filter(country=country).order_by("name").values_list(*ORGANIZATION_COLUMNS)
+    rows = ORGANIZATIONS(country.pk)
     items = []
     for pk, slug, name_ar, name_en, acronym, kind, *rest in rows:
         parents = tuple(rest[:width])
