@@ -114,3 +114,23 @@ def test_a_country_with_no_people_or_organizations(client, db):
     for language in LANGUAGES:
         html = get(client, url("countries:detail", language, code="tn")).content.decode()
         assert sections(html) == from_records("TN", language)[0]
+
+
+@pytest.mark.slow
+def test_every_seeded_country_as_from_its_records(seeds, client):
+    """On the seed data: each country with people or organizations, in both languages."""
+    codes = sorted(
+        Country.objects.filter(people__isnull=False).order_by().values_list("code", flat=True).union(
+            Country.objects.filter(organizations__isnull=False).order_by().values_list("code", flat=True)
+        )
+    )
+    assert len(codes) > 1, codes
+    with override_settings(PORTAL_CACHE_TAG_HEADER=TAG_HEADER):
+        for code in codes:
+            for language in LANGUAGES:
+                response = get(client, url("countries:detail", language, code=code.lower()))
+                markup, expected_tags = from_records(code, language)
+                assert sections(response.content.decode()) == markup, (code, language)
+                page_tags = {tag for tag in response[TAG_HEADER].split()
+                             if tag.startswith(("person-", "organization-"))}
+                assert page_tags == expected_tags, (code, language)
