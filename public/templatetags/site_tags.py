@@ -180,9 +180,12 @@ def pager(context, page_obj, param="page"):
     if not (page_obj and page_obj.paginator.num_pages > 1):
         return mark_safe("\n")
     param = param or "page"
+    # As page_query() for each link, with the query string copied once.
+    query = context["request"].GET.copy()
 
     def link(number):
-        return escape(page_query(context, number, param))
+        query[param] = number
+        return escape(f"?{addresses.page_query(query)}")
 
     number, paginator = page_obj.number, page_obj.paginator
     # The trimmed text of the template's blocktranslate, and its values as it renders them.
