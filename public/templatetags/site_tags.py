@@ -192,14 +192,16 @@ def pager(context, page_obj, param="page"):
     label = gettext("Page %(number)s of %(count)s") % {
         "number": escape(localize(number)), "count": escape(localize(paginator.num_pages)),
     }
+    # Each text translated outside an f-string, where makemessages finds it.
+    pages, previous, following = escape(gettext("Pages")), escape(gettext("Previous")), escape(gettext("Next"))
     parts = [
-        f'\n\n<nav class="pagination" aria-label="{escape(gettext("Pages"))}">\n'
+        f'\n\n<nav class="pagination" aria-label="{pages}">\n'
         f'  <p class="meta">{label}</p>\n  <ul>\n    '
     ]
     if page_obj.has_previous():
         parts.append(
             f'\n    <li><a href="{link(page_obj.previous_page_number())}" rel="prev">'
-            f'{escape(gettext("Previous"))}</a></li>\n    '
+            f"{previous}</a></li>\n    "
         )
     parts.append("\n    \n    ")
     for each in page_range(page_obj):
@@ -214,7 +216,7 @@ def pager(context, page_obj, param="page"):
     if page_obj.has_next():
         parts.append(
             f'\n    <li><a href="{link(page_obj.next_page_number())}" rel="next">'
-            f'{escape(gettext("Next"))}</a></li>\n    '
+            f"{following}</a></li>\n    "
         )
     parts.append("\n  </ul>\n</nav>\n\n")
     return mark_safe("".join(parts))
