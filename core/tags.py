@@ -161,12 +161,23 @@ def loaded(instance):
     """A record was loaded from the database (TrackedModel.from_db)."""
     # What the record points to as loaded: a save that changes it drops those records' answers too.
     instance._loaded_parents = ids = _parent_ids(instance)
+    shown(type(instance), instance.pk, ids)
+
+
+def shown(model, pk, parent_ids):
+    """A record read as a plain row is shown: its tag, as loading it would add (loaded()).
+    `parent_ids` are the values of `parent_columns(model)`, in that order."""
     collected = _collected.get()
     if collected is not None:
-        record_tag = tag(type(instance), instance.pk)
+        record_tag = tag(model, pk)
         collected.add(record_tag)
-        if ids:
-            collected.parents[record_tag] = (type(instance), ids)
+        if parent_ids:
+            collected.parents[record_tag] = (model, parent_ids)
+
+
+def parent_columns(model):
+    """The columns of what a record of `model` points to, as shown() takes their values."""
+    return tuple(field.attname for field in _parent_fields(model))
 
 
 @functools.cache

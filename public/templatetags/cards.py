@@ -90,10 +90,10 @@ def status_labels(language):
     return {status: escape(str(label)) for status, label in STATUS_LABELS.items()}
 
 
-def dates(conference):
+def dates(conference, language=None):
     """The card's dates, in a <time> when the start is known."""
     return _dates(
-        get_language(), conference.start_date, conference.start_precision, conference.end_date,
+        language or get_language(), conference.start_date, conference.start_precision, conference.end_date,
         conference.end_precision,
     )
 
@@ -108,7 +108,7 @@ def _dates(language, start, start_precision, end, end_precision):
     return f'<time datetime="{escape(iso_partial_date(start, start_precision))}">{span}</time>'
 
 
-def place(conference):
+def place(conference, language=None):
     """The city and host country, each isolated in its own direction; "" when neither is known."""
     city, country = conference.city, conference.host_country
     if not city and not country:
@@ -117,7 +117,7 @@ def place(conference):
     if city:
         parts.append(f"<bdi>{escape(city)}</bdi>")
         if country:
-            parts.append(comma(get_language()))
+            parts.append(comma(language or get_language()))
     if country:
         parts.append(f"<bdi>{escape(country.name)}</bdi>")
     return f'\n  <p class="meta">{"".join(parts)}</p>'
@@ -127,25 +127,30 @@ def place(conference):
 def entry_cards(entries, level=3):
     """The <li>s of a country page's group: each entry's card, then its note, as a loop of the
     template drew them: in Python, as a page shows up to eighty."""
-    items = []
+    items, language = [], get_language()
     for entry in entries:
         note = f'<p class="evidence-note">{isolate_runs(entry.note)}</p>' if entry.note else ""
-        items.append(f"\n    <li>\n      {conference_card(entry.conference, level)}\n      {note}\n    </li>\n    ")
+        items.append(f"\n    <li>\n      {card(entry.conference, level, language)}\n      {note}\n    </li>\n    ")
     # Each card and note is escaped where it is drawn.
     return mark_safe("".join(items))
 
 
 @register.simple_tag
 def conference_card(conference, level=2):
+    return mark_safe(card(conference, level, get_language()))
+
+
+def card(conference, level, language):
+    """A conference's card in a language, as markup (each text escaped)."""
     level = int(level)
     status = escape(conference.status)
-    label = status_labels(get_language()).get(conference.status, status)
-    return mark_safe(
+    label = status_labels(language).get(conference.status, status)
+    return (
         '<article class="card">\n'
         f'  <h{level}><a href="{escape(conference.get_absolute_url())}">{escape(conference.name)}</a></h{level}>\n'
         '  <p class="meta">\n'
         f'    <span class="status status-{status}">{label}</span>\n'
-        f"    {dates(conference)}\n"
-        f"  </p>{place(conference)}\n"
+        f"    {dates(conference, language)}\n"
+        f"  </p>{place(conference, language)}\n"
         "</article>"
     )

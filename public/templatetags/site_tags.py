@@ -11,6 +11,7 @@ from django.core.signals import setting_changed
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils import translation
+from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -170,6 +171,55 @@ def page_query(context, number, param="page"):
     query = context["request"].GET.copy()
     query[param] = number
     return f"?{addresses.page_query(query)}"
+
+
+@register.simple_tag(takes_context=True)
+def pager(context, page_obj, param="page"):
+    """What {% include "includes/pagination.html" with page_obj=... param=... %} draws, drawn in
+    Python: for a page with several pagers. Each text is escaped as the template escapes it."""
+    if not (page_obj and page_obj.paginator.num_pages > 1):
+        return mark_safe("\n")
+    param = param or "page"
+    # As page_query() for each link, with the query string copied once.
+    query = context["request"].GET.copy()
+
+    def link(number):
+        query[param] = number
+        return escape(f"?{addresses.page_query(query)}")
+
+    number, paginator = page_obj.number, page_obj.paginator
+    # The trimmed text of the template's blocktranslate, and its values as it renders them.
+    label = gettext("Page %(number)s of %(count)s") % {
+        "number": escape(localize(number)), "count": escape(localize(paginator.num_pages)),
+    }
+    # Each text translated outside an f-string, where makemessages finds it.
+    pages, previous, following = escape(gettext("Pages")), escape(gettext("Previous")), escape(gettext("Next"))
+    parts = [
+        f'\n\n<nav class="pagination" aria-label="{pages}">\n'
+        f'  <p class="meta">{label}</p>\n  <ul>\n    '
+    ]
+    if page_obj.has_previous():
+        parts.append(
+            f'\n    <li><a href="{link(page_obj.previous_page_number())}" rel="prev">'
+            f"{previous}</a></li>\n    "
+        )
+    parts.append("\n    \n    ")
+    for each in page_range(page_obj):
+        if each == number:
+            item = f'<li><span aria-current="page">{escape(localize(each))}</span></li>'
+        elif each == paginator.ELLIPSIS:
+            item = '<li><span aria-hidden="true">…</span></li>'
+        else:
+            item = f'<li><a href="{link(each)}">{escape(localize(each))}</a></li>'
+        parts.append(f"\n      \n      {item}\n      \n    ")
+    parts.append("\n    ")
+    if page_obj.has_next():
+        parts.append(
+            f'\n    <li><a href="{link(page_obj.next_page_number())}" rel="next">'
+            f"{following}</a></li>\n    "
+        )
+    parts.append("\n  </ul>\n</nav>\n\n")
+    return mark_safe("".join(parts))
 
 
 @register.filter

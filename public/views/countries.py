@@ -3,6 +3,8 @@
 import datetime
 import zlib
 from dataclasses import dataclass
+from functools import cache
+from html import escape
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -15,15 +17,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from conferences.models import Attendance, Citation, Conference, Participation
-from core import state
+from core import state, tags
 from core.addresses import cached_reverse, reverser
 from core.tags import reads
-from organizations.models import Organization, Position
+from organizations.models import Organization, OrganizationKind, Position
 from participants.models import Country, Person, Region
 
 from .. import maps, previews, structured_data
 from ..evidence import References
 from ..maps import ABSENT, ANNOUNCED, HOST, PARTICIPANT
+from ..prepared import Prepared
 from ..queries import related_count
 from ..structured_data import PageMeta, text_in
 from ..templatetags.cards import card_rows, tag_cards
@@ -84,6 +87,72 @@ def newest_first(entry):
     """Sort key: conferences with a date, newest first, then the undated ones."""
     start = entry.start_date
     return (start is None, -start.toordinal() if start else 0, entry.slug)
+
+
+# The columns of the people and organizations of a country page (what each one's line shows, and
+# what its record points to, for its cache tag), its organizations' parents' too.
+PERSON_COLUMNS = ("pk", "slug", "name_ar", "name_en", "rank_ar", "rank_en", *tags.parent_columns(Person))
+ORGANIZATION_PARENTS = tags.parent_columns(Organization)
+ORGANIZATION_COLUMNS = (
+    "pk", "slug", "name_ar", "name_en", "acronym", "kind", *ORGANIZATION_PARENTS,
+    *(f"parent__{column}" for column in ORGANIZATION_PARENTS),
+)
+
+# Compiled once per database and language (public/prepared.py), by name in the page's language
+# as the translated field orders them.
+PEOPLE = Prepared(Person, lambda rows, key: rows.filter(country=key).order_by(
+    f"name_{translation.get_language()}"
+).values_list(*PERSON_COLUMNS))
+ORGANIZATIONS = Prepared(Organization, lambda rows, key: rows.filter(country=key).order_by(
+    f"name_{translation.get_language()}"
+).values_list(*ORGANIZATION_COLUMNS))
+
+
+@cache
+def kind_labels(language):
+    """{kind: its label, escaped}, in a language."""
+    return {kind: escape(str(label)) for kind, label in OrganizationKind.choices}
+
+
+def people_items(country):
+    """The <li>s of the country's people, by name, as a loop of the template drew them from their
+    records: read as plain rows, in the page's language or in Arabic as the models fall back to.
+    Each row adds its record's tag, as loading it would (core.tags.shown)."""
+    english, address = translation.get_language() == "en", reverser("people:detail")
+    rows = PEOPLE(country.pk)
+    items = []
+    for pk, slug, name_ar, name_en, rank_ar, rank_en, *parents in rows:
+        tags.shown(Person, pk, tuple(parents))
+        rank = (rank_en if english else None) or rank_ar
+        rank = f"<bdi>{escape(rank)}</bdi> " if rank else ""
+        name = (name_en if english else None) or name_ar or ""
+        items.append(
+            f'\n    <li>{rank}<a href="{escape(address(slug=slug))}"><bdi>{escape(name)}</bdi></a></li>\n    '
+        )
+    # Every text is escaped where it is drawn.
+    return mark_safe("".join(items))
+
+
+def organization_items(country):
+    """The <li>s of the country's organizations, by name, as people_items() draws its people; the
+    parent each record loaded with adds its tag too, as before."""
+    english, address = translation.get_language() == "en", reverser("organizations:detail")
+    kinds = kind_labels(translation.get_language())
+    width, parent_index = len(ORGANIZATION_PARENTS), ORGANIZATION_PARENTS.index("parent_id")
+    rows = ORGANIZATIONS(country.pk)
+    items = []
+    for pk, slug, name_ar, name_en, acronym, kind, *rest in rows:
+        parents = tuple(rest[:width])
+        tags.shown(Organization, pk, parents)
+        if parents[parent_index] is not None:
+            tags.shown(Organization, parents[parent_index], tuple(rest[width:]))
+        name = (name_en if english else None) or name_ar or ""
+        acronym = f" (<bdi>{escape(acronym)}</bdi>)" if acronym else ""
+        items.append(
+            f'\n    <li><a href="{escape(address(slug=slug))}"><bdi>{escape(name)}</bdi></a>{acronym}\n'
+            f'      <span class="meta">— {kinds[kind] if kind in kinds else escape(str(kind))}</span></li>\n    '
+        )
+    return mark_safe("".join(items))
 
 
 class CountryListView(PublicViewMixin, ListView):
@@ -169,10 +238,7 @@ class CountryDetailView(PublicViewMixin, DetailView):
     model = Country
 
     def get_queryset(self):
-        return Country.objects.prefetch_related(
-            Prefetch("people", queryset=Person.objects.order_by("name")),
-            Prefetch("organizations", queryset=Organization.objects.select_related("parent").order_by("name")),
-        )
+        return Country.objects.all()
 
     def get(self, request, *args, **kwargs):
         code = kwargs["code"]
@@ -221,6 +287,8 @@ class CountryDetailView(PublicViewMixin, DetailView):
         # Their tags, but for the conferences it hosted: this page's about tag answers for those (core.tags).
         tag_cards([row for row in cards.values() if row.host_country_id != country.pk])
         context["map"] = mark_safe(zlib.decompress(summary["map"]).decode())
+        context["people"] = people_items(country)
+        context["organizations"] = organization_items(country)
         description = gettext(
             "%(name)s at security conferences in Africa: hosting, taking part and staying away, "
             "with its officials and organizations."
