@@ -266,10 +266,10 @@ def write_report(path, args, figures, rows, weight, checks, sections=()):
         "The /healthz row is the ceiling of the stack on this machine; ratios are to it, measured in the same run.",
         "",
         "Reading the figures: \"uncached\" means the page cache is off; what pages count over whole tables (the "
-        "home page's timeline counts and ways in, the list's filter options) is still kept per data version, as "
-        "in production. /healthz is answered by a middleware above the rest of the stack. wrk, the gunicorn "
-        "workers, PostgreSQL and Redis all share the machine's cores, so a ratio says as much about the machine "
-        "as about the code.",
+        "home page's timeline counts and ways in, the countries index, the list's filter options and total, a "
+        "country page's groups and map) is still kept while what it reads is unchanged, as in production. /healthz "
+        "is answered by a middleware above the rest of the stack. wrk, the gunicorn workers, PostgreSQL and "
+        "Redis all share the machine's cores, so a ratio says as much about the machine as about the code.",
         "",
         "| mode | page | path | req/s | p50 ms | p99 ms | ratio to /healthz | errors |",
         "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
