@@ -138,18 +138,23 @@ class Listener:
         self.number = None
         self.heard_at = 0.0
         self.pinged_at = 0.0
+        # time.monotonic() before which subscribing is not tried again, after it failed.
+        self.retry_at = 0.0
         self.lock = threading.Lock()
 
     def listen(self):
         """The subscription's number, subscribing first if there is none (a round trip, once);
-        None while Redis is out of reach."""
+        None while Redis is out of reach, or for PORTAL_CACHE_RETRY_SECONDS after subscribing
+        failed. A failed subscription costs only the round trips it saves: the cache is still used."""
         with self.lock:
-            if self.number is None and not self.client.down_until:
+            if self.number is None and not self.client.down_until and time.monotonic() >= self.retry_at:
                 try:
                     self._subscribe()
                 except RedisError as error:
                     self._close()
-                    self.client.failed(error)
+                    self.retry_at = time.monotonic() + settings.PORTAL_CACHE_RETRY_SECONDS
+                    logger.warning("Could not subscribe to the drops of pages (%s); copies are checked in Redis.",
+                                   error)
             return self.number
 
     def _subscribe(self):

@@ -490,6 +490,29 @@ def test_without_the_subscription_or_the_epoch_a_copy_is_not_trusted(client, pag
     assert get(client, address)[1] > 0
 
 
+def test_a_subscription_refused_leaves_the_cache_in_use_and_is_not_asked_for_on_every_request(
+    client, page_cache, copies, asked, address, monkeypatch
+):
+    """Redis may refuse SUBSCRIBE (an ACL without Pub/Sub): copies are checked in Redis instead."""
+    from redis.exceptions import ResponseError
+
+    from public.cache import Listener
+
+    redis_only(page_cache)
+    tried = []
+
+    def refused(self):
+        tried.append(self)
+        raise ResponseError("NOPERM this user has no permissions to access the channel")
+
+    monkeypatch.setattr(Listener, "_subscribe", refused)
+    get(client, address)
+    for _ in range(3):
+        response, queries = get(client, address)
+        assert queries == 0 and response["X-Cache"] == "hit"
+    assert len(tried) == 1 and len(asked) == 4
+
+
 def test_a_silent_subscription_is_not_trusted_until_redis_answers_it(
     client, page_cache, copies, asked, address, monkeypatch
 ):
