@@ -6,7 +6,9 @@
 3. Drives the soak mix (bench/soak.lua) with wrk at 16 connections, and meanwhile stops Redis,
    starts it again, then stops PostgreSQL and starts it again.
 4. Checks: no answer is a 500; while Redis is down pages still answer 200 (uncached); while
-   PostgreSQL is down they answer 503; afterwards every page of the mix answers 200 again.
+   PostgreSQL is down a cached page still answers 200 (from Redis or a worker's copy) and a page
+   that needs the database (an editor's, with a session cookie) 503; afterwards every page of the
+   mix answers 200 again.
 5. Prints the figures and writes them into docs/reliability.md (between the faults markers).
 """
 
@@ -87,18 +89,20 @@ class PrivateRedis:
 
 
 class Probe(threading.Thread):
-    """Four times a second, one page and /readyz: what a reader and a monitor see at each moment."""
+    """Four times a second, one page, the same page with a session cookie (as an editor, whom the
+    page cache neither serves nor stores for) and /readyz: what a reader, an editor and a monitor
+    see at each moment."""
 
     def __init__(self, base, path):
         super().__init__(daemon=True)
         self.base, self.path = base, path
-        self.samples = []  # (seconds since start, page status, readyz status)
+        self.samples = []  # (seconds since start, page status, readyz status, page status for an editor)
         self.stopping = threading.Event()
 
     @staticmethod
-    def status(url):
+    def status(url, headers=None):
         try:
-            with urllib.request.urlopen(url, timeout=10) as response:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=10) as response:
                 return response.status
         except urllib.error.HTTPError as error:
             return error.code
@@ -109,7 +113,8 @@ class Probe(threading.Thread):
         started = time.monotonic()
         while not self.stopping.is_set():
             self.samples.append((time.monotonic() - started, self.status(self.base + self.path),
-                                 self.status(self.base + "/readyz")))
+                                 self.status(self.base + "/readyz"),
+                                 self.status(self.base + self.path, {"Cookie": "sessionid=an-editor"})))
             self.stopping.wait(0.25)
 
     def during(self, start, end):
@@ -183,9 +188,10 @@ def main():
 
     counts = {key: int(value) for key, value in
               re.findall(r"(\w+)=(\d+)", re.search(r"^SOAK .*$", result["output"], re.M).group(0))}
-    redis_down = [page for _t, page, _ready in probe.during(8, 18)]
-    redis_ready = [ready for _t, _page, ready in probe.during(8, 18)]
-    postgres_down = [page for _t, page, _ready in probe.during(26, 36)]
+    redis_down = [page for _t, page, _ready, _editor in probe.during(8, 18)]
+    redis_ready = [ready for _t, _page, ready, _editor in probe.during(8, 18)]
+    postgres_down = [page for _t, page, _ready, _editor in probe.during(26, 36)]
+    postgres_down_editor = [editor for _t, _page, _ready, editor in probe.during(26, 36)]
     checks = [
         ("no answer is a 500", counts["500"] == 0 and '"status": 500' not in log,
          f"{counts['500']} answers of 500 to wrk, {log.count(chr(34) + 'status' + chr(34) + ': 500')} in the log"),
@@ -193,8 +199,11 @@ def main():
          f"{len(redis_down)} probes: {sorted(set(redis_down))}"),
         ("/readyz answers 200 while Redis is down (the database is fine)", bool(redis_ready)
          and set(redis_ready) == {200}, f"{sorted(set(redis_ready))}"),
-        ("pages answer 503 while PostgreSQL is down", bool(postgres_down) and set(postgres_down) == {503},
+        ("a cached page answers 200 while PostgreSQL is down", bool(postgres_down) and set(postgres_down) == {200},
          f"{len(postgres_down)} probes: {sorted(set(postgres_down))}"),
+        ("a page that needs the database (an editor's) answers 503 while PostgreSQL is down",
+         bool(postgres_down_editor) and set(postgres_down_editor) == {503},
+         f"{len(postgres_down_editor)} probes: {sorted(set(postgres_down_editor))}"),
         ("every page answers 200 once both are back", recovered, result.get("recovery_error", "all 200")),
     ]
     print()
