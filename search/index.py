@@ -341,20 +341,39 @@ POSTINGS_SQL = """
     SELECT term.id, entry.id, entry.kind, entry.date
     FROM {entries} AS entry
     CROSS JOIN LATERAL (SELECT DISTINCT word FROM string_to_table(entry.text, ' ') AS word) AS words
-    JOIN search_term AS term ON md5(term.key) = md5(words.word) AND term.key = words.word
+    {terms}
     WHERE true {where}
 """
+# Every entry's words (a rebuild): joined with the whole vocabulary at once.
+ALL_TERMS = "JOIN search_term AS term ON md5(term.key) = md5(words.word) AND term.key = words.word"
+# A few entries' words (an edit): each looked up by the index on md5(key). PostgreSQL cannot tell
+# how few words string_to_table gives, and joined them as above, reading and hashing the whole
+# vocabulary for every edit (90 ms at 10,000 conferences); LIMIT 1 makes it a lookup for each word.
+EACH_TERM = """CROSS JOIN LATERAL (
+        SELECT id FROM search_term AS term WHERE md5(term.key) = md5(words.word) AND term.key = words.word LIMIT 1
+    ) AS term"""
 POSTING_INDEXES = [
     "CREATE UNIQUE INDEX {prefix}_term ON {postings} (term_id, kind, date DESC NULLS LAST, entry_id)",
     "CREATE INDEX {prefix}_entry ON {postings} (entry_id)",
 ]
 
 
+# The entries of some records of one kind: `where` of _write_words, with [kind, ids].
+RECORDS = "AND entry.kind = %s AND entry.object_id = ANY(%s)"
+
+
+def postings_sql(postings="search_posting", where=""):
+    """The INSERT of the postings of the entries `where` selects (all of them without it)."""
+    entries = connection.ops.quote_name(SearchEntry._meta.db_table)
+    return POSTINGS_SQL.format(entries=entries, postings=postings, where=where,
+                               terms=EACH_TERM if where else ALL_TERMS)
+
+
 def _write_words(cursor, postings="search_posting", where="", params=()):
     """Add the words of the entries (those `where` selects) to search_term, and their postings."""
     entries = connection.ops.quote_name(SearchEntry._meta.db_table)
     cursor.execute(TERMS_SQL.format(entries=entries, where=where), params)
-    cursor.execute(POSTINGS_SQL.format(entries=entries, postings=postings, where=where), params)
+    cursor.execute(postings_sql(postings, where), params)
 
 
 def _rebuild_words(cursor):
@@ -429,7 +448,7 @@ def reindex(kind, ids):
     _write(rows)
     if connection.vendor == "postgresql" and rows:
         with connection.cursor() as cursor:
-            _write_words(cursor, where="AND entry.kind = %s AND entry.object_id = ANY(%s)", params=[kind, ids])
+            _write_words(cursor, where=RECORDS, params=[kind, ids])
     words = _words(rows)
     if words:
         SearchWord.objects.bulk_create(
