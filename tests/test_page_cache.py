@@ -574,3 +574,29 @@ def test_copies_live_no_longer_than_their_entry_and_within_their_room(monkeypatc
     assert copies.size <= 80 and copies.get("b") is not None and copies.get("c") is None
     copies.put("big", copy(size=11))  # more than an eighth of the room: not kept
     assert copies.get("big") is None
+
+
+def test_the_countries_index_keeps_an_edit_of_a_conferences_text_and_shows_a_new_host_at_once(
+    client, page_cache, conference, django_capture_on_commit_callbacks
+):
+    """The countries index carries the tags of what it counts (hosts, participations, countries),
+    not every conference's: a corrected summary leaves it cached, a new host country shows."""
+    index = url("countries:list", "en")
+
+    def hosted(code):
+        cells = parse(get(client, index)[0]).xpath(f'//tr[.//a[contains(@href, "/countries/{code}/")]]/td')
+        return [text(cell) for cell in cells]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        morocco = make.named_country("MA")
+    libya = hosted("ly")
+    assert get(client, index)[1] == 0
+    conference.summary_en = "A corrected summary."
+    with django_capture_on_commit_callbacks(execute=True):
+        conference.save()
+    assert get(client, index)[1] == 0
+    conference.host_country = morocco
+    with django_capture_on_commit_callbacks(execute=True):
+        conference.save()
+    assert hosted("ly") != libya
+    assert hosted("ma") == libya

@@ -155,12 +155,17 @@ def organization_items(country):
     return mark_safe("".join(items))
 
 
+# What the countries index reads of whole kinds (its summary: state.remember).
+COUNTRY_INDEX_READS = reads(Country) | reads(Conference, "host_country") | reads(Participation, "country", "role")
+
+
 class CountryListView(PublicViewMixin, ListView):
     """Every country, grouped by region. Countries are a bounded list: no pagination."""
 
     model = Country
-    # The counts of conferences hosted, attended, announced and stayed away from.
-    lists = (Conference, Participation)
+    # Every country, and the counts of conferences hosted, attended, announced and stayed away
+    # from: an edit of a conference's text leaves the index cached.
+    reads = COUNTRY_INDEX_READS
     context_object_name = "countries"
     extra_context = {
         "page_meta": PageMeta(
@@ -192,7 +197,7 @@ class CountryListView(PublicViewMixin, ListView):
         context["index"] = mark_safe(
             state.remember(
                 self.request, "countries-index", lambda: self.draw_index(list(self.counted())),
-                reads=reads(Country) | reads(Conference, "host_country") | reads(Participation, "country", "role"),
+                reads=self.reads,
             )
         )
         return context
