@@ -576,6 +576,25 @@ def test_copies_live_no_longer_than_their_entry_and_within_their_room(monkeypatc
     assert copies.get("big") is None
 
 
+def test_the_series_list_keeps_an_edit_of_a_conferences_text_and_counts_a_new_edition_at_once(
+    client, page_cache, conference, django_capture_on_commit_callbacks
+):
+    """The series list carries the tags of what it counts (each series' editions), not every
+    conference's: a corrected summary leaves it cached, a conference added to a series shows."""
+    with django_capture_on_commit_callbacks(execute=True):
+        series = make.series("cissa-conferences", name_en="CISSA conferences")
+    listed = url("series:list", "en")
+    assert "(0 editions)" in text(parse(get(client, listed)[0]).xpath("//main")[0])
+    conference.summary_en = "A corrected summary."
+    with django_capture_on_commit_callbacks(execute=True):
+        conference.save()
+    assert get(client, listed)[1] == 0
+    conference.series = series
+    with django_capture_on_commit_callbacks(execute=True):
+        conference.save()
+    assert "(1 edition)" in text(parse(get(client, listed)[0]).xpath("//main")[0])
+
+
 def test_the_countries_index_keeps_an_edit_of_a_conferences_text_and_shows_a_new_host_at_once(
     client, page_cache, conference, django_capture_on_commit_callbacks
 ):

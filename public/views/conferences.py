@@ -57,6 +57,11 @@ CONFERENCE_LIST_READS = (
 )
 
 
+# What the series list reads: every series, and its count of editions (an edit of a conference's
+# text leaves the list cached).
+SERIES_LIST_READS = reads(Series) | reads(Conference, "series")
+
+
 class HomeView(PublicViewMixin, TemplateView):
     template_name = "conferences/home.html"
     # The latest conferences (by start date), and the counts of the timeline and of the ways in.
@@ -201,8 +206,7 @@ class ConferenceDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
 
 class SeriesListView(PublicViewMixin, ListView):
     model = Series
-    # The count of editions.
-    lists = (Conference,)
+    reads = SERIES_LIST_READS
     paginate_by = PAGE_SIZE * 2
     context_object_name = "series_list"
     extra_context = {
