@@ -4,6 +4,7 @@ organization played in them, the source reports and the citations that back ever
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import tags
 from core.dates import (
     DatePrecision,
     clean_date_span,
@@ -278,6 +279,14 @@ class Conference(SluggedModel):
             .order_by("published_on")
             .first()
         )
+
+
+# A conference as a card or a link shows it (public/templatetags/cards.py, a conference page's other
+# editions): a page that shows no more of it keeps an edit of the rest (core.tags.part).
+tags.part(Conference, "card", (
+    "slug", "name", "short_name", "status", "start_date", "start_precision", "end_date", "end_precision", "city",
+    "host_country",
+))
 
 
 class OrganizationRole(models.TextChoices):

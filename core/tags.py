@@ -17,6 +17,11 @@ that show the edited record.
   deleted record, or a link of a many-to-many field added or removed, sends its kind's rows tag
   (`conference-rows`); a save sends a field tag for each field it changed (`conference.start_date`),
   so that a summary that counts conferences by host country outlives an edit of their summaries.
+- A part of a record that pages show without the rest (`part()`: a conference's card, its name,
+  dates and place) has its own tag (`conference-12.card`), which a save sends only when it
+  changes one of the part's fields (and a new or deleted record always). A page that shows only
+  the part carries the part's tag instead of the record's: an edit of a conference's summary
+  leaves the lists that show its card.
 - Receivers (public.page_cache, and a cache in front of the portal through the `xkey` header)
   drop what carries any of the tags. In a shared cache, each tag has a token (`tokens()`), a
   random number that dropping the tag replaces: what is kept with the tokens of its tags is out
@@ -111,6 +116,30 @@ def field_tag(model, name):
     """Dropped when a save changes the field `name` of a record of `model` (in any language, for a
     translated field)."""
     return f"{model._meta.concrete_model._meta.model_name}.{name}"
+
+
+_parts = {}
+
+
+def part(model, name, fields):
+    """Declares the part `name` of the records of `model`: `fields` (translated fields by their
+    own name, foreign keys by the field's name), all that a page showing the part shows of a record."""
+    _parts.setdefault(model._meta.concrete_model, {})[name] = frozenset(fields)
+
+
+def parts(model):
+    """{name: fields} of the parts declared for `model`."""
+    return _parts.get(model._meta.concrete_model, {})
+
+
+def part_tag(model, pk, name):
+    """Carried by a page that shows only the part `name` of a record: dropped when a save changes
+    one of the part's fields."""
+    return f"{tag(model, pk)}.{name}"
+
+
+def part_tags(model, pks, name):
+    return {part_tag(model, pk, name) for pk in pks}
 
 
 def reads(model, *fields):
@@ -208,13 +237,22 @@ def _field_name(field):
     return getattr(field, "translated_field", field).name
 
 
-def _changed_field_tags(instance, stored):
-    """The field tags of what a save changed: every field's when what was stored is not known."""
+def _changed_fields(instance, stored):
+    """The names of the fields a save changed: every field's when what was stored is not known."""
+    return {
+        _field_name(field)
+        for field in type(instance)._meta.concrete_fields
+        if stored is None or stored.get(field.attname) != getattr(instance, field.attname)
+    }
+
+
+def _changed_part_tags(instance, changed):
+    """The tags of the parts of the record that have a field among `changed` (all: a new or deleted record)."""
     model = type(instance)
     return {
-        field_tag(model, _field_name(field))
-        for field in model._meta.concrete_fields
-        if stored is None or stored.get(field.attname) != getattr(instance, field.attname)
+        part_tag(model, instance.pk, name)
+        for name, fields in parts(model).items()
+        if changed is None or not fields.isdisjoint(changed)
     }
 
 
@@ -248,11 +286,13 @@ def _record_changed(sender, instance, raw=False, using=DEFAULT_DB_ALIAS, created
     """After a save (`created` True or False) or a delete (None)."""
     if raw or in_bulk_write() or not _is_tracked(instance):
         return
+    model = type(instance)
     tags = _changed_tags(instance)
     if created is False:
-        tags |= _changed_field_tags(instance, instance.__dict__.pop("_stored", None))
+        changed = _changed_fields(instance, instance.__dict__.pop("_stored", None))
+        tags |= {field_tag(model, name) for name in changed} | _changed_part_tags(instance, changed)
     else:
-        tags.add(rows_tag(type(instance)))
+        tags |= {rows_tag(model)} | _changed_part_tags(instance, None)
     instance._loaded_parents = _parent_ids(instance)
     after_commit(_send, *tags, using=using)
 

@@ -8,10 +8,10 @@ columns shown, in the page's language, and each repeated part is drawn in one pa
 translated once.
 
 The cache tags (core/tags.py) are added for every record shown, as loading them would: the
-countries, people, organizations, topics, other editions and sources, and the citations of the
-rows. The rows themselves (participations, attendances, organizations' roles) and the citations
-of the conference point to the conference, whose page carries its about tag: a change to one of
-them drops the page through it.
+countries, people, organizations, topics and sources, and the citations of the rows; the other
+editions, shown as links, carry their cards' tags (core.tags.part). The rows themselves
+(participations, attendances, organizations' roles) and the citations of the conference point to
+the conference, whose page carries its about tag: a change to one of them drops the page through it.
 """
 
 import datetime
@@ -355,11 +355,12 @@ def load(conference):
         (Country, countries),
         (Person, people),
         (Organization, organizations),
-        (Conference, [edition.pk for edition in other_editions]),
         (SourceReport, sources),
         (Citation, row_citations),
     )
     cache_tags.add(*(tag for model, pks in shown for tag in cache_tags.tags_of(model, pks)))
+    # The other editions show their links alone: an edit of one's summary leaves this page.
+    cache_tags.add(*cache_tags.part_tags(Conference, [edition.pk for edition in other_editions], "card"))
     return Rows(topics, participations, attendances, organization_roles, other_editions, facts)
 
 

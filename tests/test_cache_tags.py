@@ -17,6 +17,7 @@ from django.utils.html import escape
 from modeltranslation.translator import translator
 
 from conferences.models import Conference, Participation, Series, SourceReport, Topic
+from core import tags as core_tags
 from organizations.models import Organization
 from participants.models import Country, Person
 from search.models import INDEX_TAG
@@ -117,15 +118,19 @@ def displayed(content, language):
 
 def covered(record, tags, field):
     """Whether an edit to the record's `field` drops a page with these tags: its own, its kind's
-    list or the field's, the search index's, or the about tag of a record it points to
-    (core/tags.py)."""
+    list or the field's, the search index's, the about tag of a record it points to, or the tag
+    of a part of the record that holds the field (core/tags.py)."""
     model = type(record)._meta.model_name
     about = {
         f"about-{field.related_model._meta.model_name}-{getattr(record, field.attname)}"
         for field in record._meta.concrete_fields if field.many_to_one
     }
-    field_tag = f"{model}.{field.removesuffix('_en').removesuffix('_ar')}"
-    return bool(({f"{model}-{record.pk}", f"{model}-list", field_tag, INDEX_TAG} | about) & tags)
+    name = field.removesuffix("_en").removesuffix("_ar")
+    parts = {
+        f"{model}-{record.pk}.{part}" for part, fields in core_tags.parts(type(record)).items()
+        if name in fields
+    }
+    return bool(({f"{model}-{record.pk}", f"{model}-list", f"{model}.{name}", INDEX_TAG} | about | parts) & tags)
 
 
 def get(client, address):

@@ -576,6 +576,33 @@ def test_copies_live_no_longer_than_their_entry_and_within_their_room(monkeypatc
     assert copies.get("big") is None
 
 
+def test_the_pages_that_show_a_conferences_card_keep_an_edit_of_the_rest_and_show_one_of_the_card(
+    client, page_cache, conference, django_capture_on_commit_callbacks
+):
+    """A country page shows a conference it took part in as a card, and the page of another edition
+    of its series shows it as a link: they carry the card's tag (core.tags.part), not the
+    conference's, so a corrected summary leaves them cached and a new name shows at once."""
+    with django_capture_on_commit_callbacks(execute=True):
+        series = make.series("cissa-conferences", name_en="CISSA conferences")
+        conference.series = series
+        conference.short_name_en = "CISSA 20"
+        conference.save()
+        other = make.conference("cissa-21", series=series, name_en="CISSA 21", start=make.day("2026-08-25"))
+        make.participation(conference, make.named_country("TN"))
+    pages = [url("countries:detail", "en", code="tn"), record_url(other, "en")]
+    for address in pages:
+        assert "CISSA 20" in get(client, address)[0].content.decode(), address
+    conference.summary_en = "A corrected summary."
+    with django_capture_on_commit_callbacks(execute=True):
+        conference.save()
+    assert [get(client, address)[1] for address in pages] == [0, 0]
+    conference.name_en = conference.short_name_en = "CISSA XX"
+    with django_capture_on_commit_callbacks(execute=True):
+        conference.save()
+    for address in pages:
+        assert "CISSA XX" in get(client, address)[0].content.decode(), address
+
+
 def test_the_series_list_keeps_an_edit_of_a_conferences_text_and_counts_a_new_edition_at_once(
     client, page_cache, conference, django_capture_on_commit_callbacks
 ):

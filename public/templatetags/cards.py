@@ -60,8 +60,8 @@ class CardRow:
 def card_rows(queryset, tagged=True):
     """The cards of a queryset of conferences, as CardRows in its order.
 
-    The answer carries the tags of the conferences and host countries shown (core.tags), as
-    records loaded would give it; `tagged=False` leaves that to the caller.
+    The answer carries the tags of the conferences' cards and of the host countries shown
+    (core.tags); `tagged=False` leaves that to the caller.
     """
     english, address = get_language() == "en", reverser("conferences:detail")
     rows = [CardRow(row, english, address) for row in queryset.values_list(*CARD_COLUMNS)]
@@ -71,9 +71,10 @@ def card_rows(queryset, tagged=True):
 
 
 def tag_cards(rows):
-    """The cache tags of the conferences and host countries of these cards."""
+    """The cache tags of the conferences' cards (core.tags.part: an edit of a conference's summary
+    leaves them) and of the host countries of these cards."""
     tags.add(
-        *tags.tags_of(Conference, {row.pk for row in rows}),
+        *tags.part_tags(Conference, {row.pk for row in rows}, "card"),
         *tags.tags_of(Country, {row.host_country_id for row in rows if row.host_country_id is not None}),
     )
 
