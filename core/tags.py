@@ -45,6 +45,8 @@ ALL = "all"
 invalidated = Signal()
 
 _collected = contextvars.ContextVar("cache_tags", default=None)
+# {model: part}: the records of these models loaded now are shown as that part only (shown_as()).
+_shown_parts = contextvars.ContextVar("cache_tags_shown_parts", default=None)
 
 
 def token_key(tag):
@@ -190,7 +192,23 @@ def loaded(instance):
     """A record was loaded from the database (TrackedModel.from_db)."""
     # What the record points to as loaded: a save that changes it drops those records' answers too.
     instance._loaded_parents = ids = _parent_ids(instance)
-    shown(type(instance), instance.pk, ids)
+    model = type(instance)
+    part = (_shown_parts.get() or {}).get(model._meta.concrete_model)
+    if part is not None:
+        add(part_tag(model, instance.pk, part))
+    else:
+        shown(model, instance.pk, ids)
+
+
+@contextlib.contextmanager
+def shown_as(model, name):
+    """While the block runs, the records of `model` loaded are shown as their part `name` only (the
+    conferences of a person's page, as links with their dates): they add the part's tag, not their own."""
+    token = _shown_parts.set({**(_shown_parts.get() or {}), model._meta.concrete_model: name})
+    try:
+        yield
+    finally:
+        _shown_parts.reset(token)
 
 
 def shown(model, pk, parent_ids):

@@ -579,9 +579,10 @@ def test_copies_live_no_longer_than_their_entry_and_within_their_room(monkeypatc
 def test_the_pages_that_show_a_conferences_card_keep_an_edit_of_the_rest_and_show_one_of_the_card(
     client, page_cache, conference, django_capture_on_commit_callbacks
 ):
-    """A country page shows a conference it took part in as a card, and the page of another edition
-    of its series shows it as a link: they carry the card's tag (core.tags.part), not the
-    conference's, so a corrected summary leaves them cached and a new name shows at once."""
+    """A country page shows a conference it took part in as a card; the page of another edition of
+    its series, and the pages of an organization and a person at it, show it as a link with its
+    dates: they carry the card's tag (core.tags.part), not the conference's, so a corrected summary
+    leaves them cached and a new name shows at once."""
     with django_capture_on_commit_callbacks(execute=True):
         series = make.series("cissa-conferences", name_en="CISSA conferences")
         conference.series = series
@@ -589,13 +590,18 @@ def test_the_pages_that_show_a_conferences_card_keep_an_edit_of_the_rest_and_sho
         conference.save()
         other = make.conference("cissa-21", series=series, name_en="CISSA 21", start=make.day("2026-08-25"))
         make.participation(conference, make.named_country("TN"))
-    pages = [url("countries:detail", "en", code="tn"), record_url(other, "en")]
+        organization = make.organization("libyan-intelligence", name_en="Libyan Intelligence")
+        make.conference_organization(conference, organization)
+        person = make.person("hussein-al-ayeb", name_en="Hussein al-Ayeb")
+        make.attendance(conference, person)
+    pages = [url("countries:detail", "en", code="tn"), record_url(other, "en"), record_url(organization, "en"),
+             record_url(person, "en")]
     for address in pages:
         assert "CISSA 20" in get(client, address)[0].content.decode(), address
     conference.summary_en = "A corrected summary."
     with django_capture_on_commit_callbacks(execute=True):
         conference.save()
-    assert [get(client, address)[1] for address in pages] == [0, 0]
+    assert [get(client, address)[1] for address in pages] == [0, 0, 0, 0]
     conference.name_en = conference.short_name_en = "CISSA XX"
     with django_capture_on_commit_callbacks(execute=True):
         conference.save()

@@ -416,7 +416,9 @@ class PersonDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
         )
 
     def get_object(self, queryset=None):
-        person = super().get_object(queryset)
+        # Their conferences show as links with their dates: their cards' tags (core.tags.part).
+        with tags.shown_as(Conference, "card"):
+            person = super().get_object(queryset)
         # The citations of their positions and attendances, in one query.
         Citation.objects.attach_to(position=person.positions.all(), attendance=person.attendances.all())
         return person

@@ -5,7 +5,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
-from conferences.models import Attendance, Citation, ConferenceOrganization
+from conferences.models import Attendance, Citation, Conference, ConferenceOrganization
+from core import tags as cache_tags
 from organizations.models import Organization, Position
 
 from .. import structured_data
@@ -48,7 +49,9 @@ class OrganizationDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
         )
 
     def get_object(self, queryset=None):
-        organization = super().get_object(queryset)
+        # Its conferences show as links with their dates: their cards' tags (core.tags.part).
+        with cache_tags.shown_as(Conference, "card"):
+            organization = super().get_object(queryset)
         # Its founding year's citations and its positions', in one query.
         Citation.objects.attach_to(organization=[organization], position=organization.positions.all())
         return organization
