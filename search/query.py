@@ -26,6 +26,7 @@ import contextlib
 import difflib
 import re
 import unicodedata
+from collections import namedtuple
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -57,6 +58,10 @@ SUGGESTION_CUTOFF = 0.7
 _SPACE = re.compile(r"\s+")
 # A displayed word, for highlighting and suggestions: a run of anything but spaces and punctuation.
 DISPLAY_WORD = re.compile(r"[^\s()\[\]{}«»\"“”„‹›,،;؛:!?؟|/<>&]+")
+
+
+# The entries that hold a query's keys, as SearchEntryQuerySet._by_words finds them.
+Words = namedtuple("Words", "sql params at_most one_word")
 
 
 def clean(raw):
@@ -163,7 +168,7 @@ class SearchEntryQuerySet(models.QuerySet):
             found = self._by_words(query)
             if found is None:
                 return self.none()
-            sql, params, _at_most = found
+            sql, params = found.sql, found.params
             # "id" = ANY(ARRAY(…)) rather than IN (…): a bitmap scan of the primary key for the
             # matches, where IN made PostgreSQL read every row of a kind to join them.
             table = connections[self.db].ops.quote_name(self.model._meta.db_table)
@@ -178,11 +183,11 @@ class SearchEntryQuerySet(models.QuerySet):
         return self.filter(_all_contain("text", query.keys)) if query else self.none()
 
     def _by_words(self, query):
-        """(sql, params, at most) of the entries that hold every key of `query`, as rows (pk, kind,
-        date), read from PostgreSQL's index of words (search migration 0005) rather than from
-        `text`, and an upper bound of their number when it is FEW_MATCHES or fewer (the postings
-        of the narrowest key's words; else FEW_MATCHES + 1); None when a key is in no word (then no
-        entry holds it).
+        """Words(sql, params, at most, one word) of the entries that hold every key of `query`, as
+        rows (pk, kind, date), read from PostgreSQL's index of words (search migration 0005) rather
+        than from `text`; an upper bound of their number when it is FEW_MATCHES or fewer (the
+        postings of the narrowest key's words; else FEW_MATCHES + 1); and the word's id when they
+        are the postings of one word. None when a key is in no word (then no entry holds it).
 
         `text` is its words separated by single spaces (a part's bounds, "|", are not words),
         so a key of one word occurs in it exactly when it occurs in one of its words, and a
@@ -233,7 +238,8 @@ class SearchEntryQuerySet(models.QuerySet):
                 f" WHERE {checks}"
             )
             params += [f"%{_like(phrase)}%" for phrase in phrases]
-        return sql, params, at_most
+        one_word = terms[0][0] if len(terms) == 1 and len(terms[0]) == 1 else None
+        return Words(sql, params, at_most, one_word)
 
     @staticmethod
     def tier(query):
@@ -356,9 +362,8 @@ class SearchEntryQuerySet(models.QuerySet):
             found = self._by_words(query)
             if found is None:
                 return {}
-            sql, params, _at_most = found
             with connections[self.db].cursor() as cursor:
-                cursor.execute(f'SELECT "kind", COUNT(*) FROM ({sql}) AS "matched" GROUP BY "kind"', params)
+                cursor.execute(f'SELECT "kind", COUNT(*) FROM ({found.sql}) AS "matched" GROUP BY "kind"', found.params)
                 return dict(cursor.fetchall())
         rows = self.matching(query, by_stem).order_by().values_list("kind").annotate(total=Count("pk"))
         return dict(rows)
@@ -370,15 +375,19 @@ class SearchEntryQuerySet(models.QuerySet):
     def _best_of_each_kind_by_words(self, query, language, size):
         """best_of_each_kind() on PostgreSQL, its matches found through the index of words.
 
-        The matches come from `search_posting` with their kind and date, in that order for a
-        key of one word: they are counted, and ranked by date within their kind, without reading
-        an entry's row. As in _best_of_each_kind_postgresql, only a few are then ranked in full,
-        read by primary key: those among the first `size` of their kind by date (ties included),
-        those whose names may give them points (a tier above 0 needs the names to hold every key,
-        or the whole query as a name: found through the trigram index on `names`), and those whose
-        `document` holds a word of the query (a full-text rank above 0: found through its index).
-        Every other match has at least `size` of its kind ahead of it by date with a tier no
-        lower, hence also by score, date, title and id: it cannot be among the best.
+        The matches come from `search_posting` with their kind and date: they are counted, and
+        ranked by date within their kind, without reading an entry's row. As in
+        _best_of_each_kind_postgresql, only a few are then ranked in full, read by primary key:
+        those among the first `size` of their kind by date (ties included), those whose names may
+        give them points (a tier above 0 needs the names to hold every key, or the whole query as
+        a name: found through the trigram index on `names`), and those whose `document` holds a
+        word of the query (a full-text rank above 0: found through its index). Every other match
+        has at least `size` of its kind ahead of it by date with a tier no lower, hence also by
+        score, date, title and id: it cannot be among the best.
+
+        The matches of one word are in the index's order (term, kind, newest first): each kind's
+        first are read from it directly, and the matches are counted by kind from it alone. Those
+        of several words or keys are numbered and counted by kind as they are read.
 
         When the matches are few (FEW_MATCHES), all are read by primary key and ranked in full:
         cheaper than searching the whole table for the names and the words of the query, which
@@ -387,7 +396,6 @@ class SearchEntryQuerySet(models.QuerySet):
         found = self._by_words(query)
         if found is None:
             return []
-        matched_sql, matched_params, at_most = found
         connection = connections[self.db]
         table = connection.ops.quote_name(self.model._meta.db_table)
         title = connection.ops.quote_name(self.model._meta.get_field(f"title_{language}").column)
@@ -395,20 +403,7 @@ class SearchEntryQuerySet(models.QuerySet):
         compiler = entries.query.get_compiler(self.db)
         ts_sql, ts_params = compiler.compile(_ts_query(query).resolve_expression(entries.query))
         tier_sql, tier_params = compiler.compile(self.tier(query).resolve_expression(entries.query))
-        # Any word of the query: the entries whose rank is not 0 (plainto_tsquery joins the words with &).
-        any_word = f"regexp_replace(({ts_sql})::text, ' (&|<[0-9-]+>) ', ' | ', 'g')::tsquery"
-        if at_most <= FEW_MATCHES:
-            # Few: every match is read by primary key and ranked in full.
-            few, few_params = "", []
-        else:
-            named_sql, named_params = (
-                entries.filter(Q(names__contains=f"| {query.name} |") | _all_contain("names", query.keys))
-                .order_by().values("pk").query.sql_with_params()
-            )
-            few = f"""WHERE "near"."near" <= %s OR "near"."pk" IN (
-                {named_sql} UNION ALL SELECT "id" FROM {table} WHERE "document" @@ {any_word}
-            )"""
-            few_params = [size, *named_params, *ts_params]
+        candidates, candidate_params = self._candidates(query, found, size, ts_sql, ts_params)
         sql = f"""
             SELECT "pk", "kind", "kind_total", "tier" FROM (
                 SELECT "near"."pk", "near"."kind", "near"."kind_total", "entry"."tier", ROW_NUMBER() OVER (
@@ -416,24 +411,65 @@ class SearchEntryQuerySet(models.QuerySet):
                     ORDER BY "entry"."tier" + ts_rank("entry"."document", {ts_sql}) DESC,
                         "near"."date" DESC NULLS LAST, "entry"."title" ASC, "near"."pk" ASC
                 ) AS "place"
-                FROM (
-                    SELECT "matched".*, COUNT(*) OVER (PARTITION BY "kind") AS "kind_total",
-                        RANK() OVER (PARTITION BY "kind" ORDER BY "date" DESC NULLS LAST) AS "near"
-                    FROM ({matched_sql}) AS "matched"
-                ) AS "near"
+                FROM ({candidates}) AS "near"
                 CROSS JOIN LATERAL (
                     -- LIMIT 1 keeps it a lookup by primary key for each of the few, never a join with every row.
                     SELECT "document", {title} AS "title", {tier_sql} AS "tier" FROM {table} WHERE "id" = "near"."pk"
                     LIMIT 1
                 ) AS "entry"
-                {few}
             ) AS "ranked"
             WHERE "place" <= %s ORDER BY "kind", "place"
         """
-        params = [*ts_params, *matched_params, *tier_params, *few_params, size]
+        params = [*ts_params, *candidate_params, *tier_params, size]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+    def _candidates(self, query, found, size, ts_sql, ts_params):
+        """(sql, params) of the matches `found` (_by_words) that can be among the `size` best of
+        their kind, as rows (pk, kind, date, kind_total): see _best_of_each_kind_by_words."""
+        if found.at_most <= FEW_MATCHES:
+            # Few: every match is ranked in full.
+            counted = 'SELECT "matched".*, COUNT(*) OVER (PARTITION BY "kind") AS "kind_total"'
+            return f'{counted} FROM ({found.sql}) AS "matched"', found.params
+        table = connections[self.db].ops.quote_name(self.model._meta.db_table)
+        named_sql, named_params = (
+            self.model._default_manager
+            .filter(Q(names__contains=f"| {query.name} |") | _all_contain("names", query.keys))
+            .order_by().values("pk").query.sql_with_params()
+        )
+        # Any word of the query: the entries whose rank is not 0 (plainto_tsquery joins the words with &).
+        any_word = f"regexp_replace(({ts_sql})::text, ' (&|<[0-9-]+>) ', ' | ', 'g')::tsquery"
+        worded = f'SELECT "id" FROM {table} WHERE "document" @@ {any_word}'
+        named_params = [*named_params, *ts_params]
+        if found.one_word is None:
+            return (
+                f"""SELECT "pk", "kind", "date", "kind_total" FROM (
+                    SELECT "matched".*, COUNT(*) OVER (PARTITION BY "kind") AS "kind_total",
+                        RANK() OVER (PARTITION BY "kind" ORDER BY "date" DESC NULLS LAST) AS "near"
+                    FROM ({found.sql}) AS "matched"
+                ) AS "near"
+                WHERE "near" <= %s OR "pk" IN ({named_sql}) OR "pk" IN ({worded})""",
+                [*found.params, size, *named_params],
+            )
+        # One word: each kind's count, and its first by date, read from the postings' index.
+        word = found.one_word
+        return (
+            f"""WITH "totals" AS (
+                    SELECT "kind", COUNT(*) AS "kind_total" FROM search_posting WHERE term_id = %s GROUP BY "kind"
+                )
+                SELECT "few".*, "totals"."kind_total" FROM (
+                    SELECT "first".* FROM "totals" CROSS JOIN LATERAL (
+                        SELECT entry_id AS pk, kind, date FROM search_posting
+                        WHERE term_id = %s AND kind = "totals"."kind"
+                        ORDER BY date DESC NULLS LAST FETCH FIRST %s ROWS WITH TIES
+                    ) AS "first"
+                    UNION
+                    SELECT entry_id, kind, date FROM search_posting
+                    WHERE term_id = %s AND (entry_id IN ({named_sql}) OR entry_id IN ({worded}))
+                ) AS "few" JOIN "totals" USING ("kind")""",
+            [word, word, size, word, *named_params],
+        )
 
 
 @lru_cache(maxsize=100_000)

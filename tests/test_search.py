@@ -1030,6 +1030,45 @@ def test_the_index_of_words_finds_what_the_text_holds(world_indexed_by_rebuild, 
 
 
 @postgresql_only
+@pytest.mark.parametrize("few", [0, search_query.FEW_MATCHES], ids=["many matches", "few matches"])
+def test_the_best_of_a_word_held_by_many_are_those_the_full_ranking_puts_first(
+    world_indexed_by_rebuild, monkeypatch, few, django_capture_on_commit_callbacks
+):
+    """A word that conferences hold through who attended them, not in their names nor in what
+    their pages say: with many matches, only each kind's newest (ties on the date included), those
+    that name the word and those whose text holds it are ranked in full; the same first five as
+    ranking them all. Six tie on their date across the fifth place; the oldest two win on their
+    name and their summary."""
+    monkeypatch.setattr(search_query, "FEW_MATCHES", few)
+    with django_capture_on_commit_callbacks(execute=True):
+        # Slugs without the word: each word of the index holding «quorvex» is «quorvex» itself.
+        person = make.person("idris", name_ar="إدريس كورفكس", name_en="Idris Quorvex")
+        for number in range(7):
+            # Later records, later titles in the alphabet: the newest by date and title are not the first made.
+            attended = make.conference(
+                f"attended-{number}", name_en=f"Meeting {9 - number}",
+                start=make.day("2014-05-01" if number == 0 else "2013-05-01"),
+            )
+            make.attendance(attended, person)
+        make.conference("summarised", name_en="An old meeting", start=make.day("2001-01-01"),
+                        summary_en="Idris Quorvex spoke at it.")
+        make.conference("named", name_en="Quorvex forum", start=make.day("2000-01-01"))
+    entries = SearchEntry.objects.all()
+    query = Query.parse("Quorvex")
+    for language in LANGUAGES:
+        everything = entries.containing(query).ranked(query, language).order_by("kind", *entries.ordering(language))
+        expected = {}
+        for entry in everything:
+            expected.setdefault(entry.kind, []).append(entry.pk)
+        assert len(expected["conference"]) == 9
+        best = entries.best_of_each_kind(query, language, 5)
+        assert [(pk, kind) for pk, kind, _total, _tier in best] == [
+            (pk, kind) for kind in sorted(expected) for pk in expected[kind][:5]
+        ], language
+        assert {kind: total for _pk, kind, total, _tier in best} == {kind: len(expected[kind]) for kind in expected}
+
+
+@postgresql_only
 def test_an_edit_is_found_at_once_through_the_index_of_words(world_indexed_by_rebuild,
                                                               django_capture_on_commit_callbacks):
     """An editor's save, rename and delete reach search_term and search_posting with the row."""
