@@ -193,9 +193,9 @@ def loaded(instance):
     # What the record points to as loaded: a save that changes it drops those records' answers too.
     instance._loaded_parents = ids = _parent_ids(instance)
     model = type(instance)
-    part = (_shown_parts.get() or {}).get(model._meta.concrete_model)
-    if part is not None:
-        add(part_tag(model, instance.pk, part))
+    shown_part = (_shown_parts.get() or {}).get(model._meta.concrete_model)
+    if shown_part is not None:
+        add(part_tag(model, instance.pk, shown_part))
     else:
         shown(model, instance.pk, ids)
 
