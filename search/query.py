@@ -441,7 +441,8 @@ class SearchEntryQuerySet(models.QuerySet):
         # Any word of the query: the entries whose rank is not 0 (plainto_tsquery joins the words with &).
         any_word = f"regexp_replace(({ts_sql})::text, ' (&|<[0-9-]+>) ', ' | ', 'g')::tsquery"
         worded = f'SELECT "id" FROM {table} WHERE "document" @@ {any_word}'
-        named_params = [*named_params, *ts_params]
+        # The parameters of the names' query, then of the words'.
+        subquery_params = [*named_params, *ts_params]
         if found.one_word is None:
             return (
                 f"""SELECT "pk", "kind", "date", "kind_total" FROM (
@@ -450,7 +451,7 @@ class SearchEntryQuerySet(models.QuerySet):
                     FROM ({found.sql}) AS "matched"
                 ) AS "near"
                 WHERE "near" <= %s OR "pk" IN ({named_sql}) OR "pk" IN ({worded})""",
-                [*found.params, size, *named_params],
+                [*found.params, size, *subquery_params],
             )
         # One word: each kind's count, and its first by date, read from the postings' index.
         word = found.one_word
@@ -468,7 +469,7 @@ class SearchEntryQuerySet(models.QuerySet):
                     SELECT entry_id, kind, date FROM search_posting
                     WHERE term_id = %s AND (entry_id IN ({named_sql}) OR entry_id IN ({worded}))
                 ) AS "few" JOIN "totals" USING ("kind")""",
-            [word, word, size, word, *named_params],
+            [word, word, size, word, *subquery_params],
         )
 
 
