@@ -348,7 +348,7 @@ POSTINGS_SQL = """
 ALL_TERMS = "JOIN search_term AS term ON md5(term.key) = md5(words.word) AND term.key = words.word"
 # A few entries' words (an edit): each looked up by the index on md5(key). PostgreSQL cannot tell
 # how few words string_to_table gives, and joined them as above, reading and hashing the whole
-# vocabulary for every edit (90 ms at 10,000 conferences); LIMIT 1 makes it a lookup for each word.
+# vocabulary for every edit (about 75 ms at 10,000 conferences); LIMIT 1 makes it a lookup for each word.
 EACH_TERM = """CROSS JOIN LATERAL (
         SELECT id FROM search_term AS term WHERE md5(term.key) = md5(words.word) AND term.key = words.word LIMIT 1
     ) AS term"""

@@ -1109,7 +1109,7 @@ def test_an_edit_is_found_at_once_through_the_index_of_words(world_indexed_by_re
 @pytest.mark.django_db
 def test_an_edit_looks_up_its_words_without_reading_the_whole_vocabulary():
     """An edit writes its entry's postings by looking each of its words up in search_term's index,
-    not by reading and hashing every word of the vocabulary (about 90 ms an edit at 10,000
+    not by reading and hashing every word of the vocabulary (about 75 ms an edit at 10,000
     conferences): PostgreSQL cannot tell how few words an entry has, and chose the hash."""
     conference = make.conference("vocabulary-meeting", name_en="Meeting", summary_en="A meeting of many words.")
     with connection.cursor() as cursor:
