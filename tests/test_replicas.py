@@ -43,11 +43,13 @@ NEW_NAME = "First Meeting of Military Intelligence Chiefs"
 
 
 def free_ports(count, start=5450):
-    """The first `count` loopback ports from `start` on that nothing listens on."""
-    found, port = [], start
+    """`count` loopback ports that nothing listens on and no PostgreSQL socket holds, from a start
+    of this process's own above `start`: two suites at once (two clones on one machine) would
+    otherwise both pick the first, and one cluster would not start."""
+    found, port = [], start + os.getpid() % 500 * 4
     while len(found) < count:
         with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) != 0:
+            if sock.connect_ex(("127.0.0.1", port)) != 0 and not Path(f"/var/run/postgresql/.s.PGSQL.{port}").exists():
                 found.append(port)
         port += 1
     return found
