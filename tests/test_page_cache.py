@@ -73,6 +73,14 @@ def heading(response):
     return text(parse(response).xpath("//h1")[0])
 
 
+def saved(record, on_commit, **fields):
+    """`record` with `fields` changed, saved in a transaction of its own (its tags dropped on commit)."""
+    for name, value in fields.items():
+        setattr(record, name, value)
+    with on_commit(execute=True):
+        record.save()
+
+
 def test_a_repeat_visit_is_served_from_the_cache(client, page_cache, address):
     first, first_queries = get(client, address)
     second, second_queries = get(client, address)
@@ -598,13 +606,9 @@ def test_the_pages_that_show_a_conferences_card_keep_an_edit_of_the_rest_and_sho
              record_url(person, "en")]
     for address in pages:
         assert "CISSA 20" in get(client, address)[0].content.decode(), address
-    conference.summary_en = "A corrected summary."
-    with django_capture_on_commit_callbacks(execute=True):
-        conference.save()
+    saved(conference, django_capture_on_commit_callbacks, summary_en="A corrected summary.")
     assert [get(client, address)[1] for address in pages] == [0, 0, 0, 0]
-    conference.name_en = conference.short_name_en = "CISSA XX"
-    with django_capture_on_commit_callbacks(execute=True):
-        conference.save()
+    saved(conference, django_capture_on_commit_callbacks, name_en="CISSA XX", short_name_en="CISSA XX")
     for address in pages:
         assert "CISSA XX" in get(client, address)[0].content.decode(), address
 
@@ -618,13 +622,9 @@ def test_the_series_list_keeps_an_edit_of_a_conferences_text_and_counts_a_new_ed
         series = make.series("cissa-conferences", name_en="CISSA conferences")
     listed = url("series:list", "en")
     assert "(0 editions)" in text(parse(get(client, listed)[0]).xpath("//main")[0])
-    conference.summary_en = "A corrected summary."
-    with django_capture_on_commit_callbacks(execute=True):
-        conference.save()
+    saved(conference, django_capture_on_commit_callbacks, summary_en="A corrected summary.")
     assert get(client, listed)[1] == 0
-    conference.series = series
-    with django_capture_on_commit_callbacks(execute=True):
-        conference.save()
+    saved(conference, django_capture_on_commit_callbacks, series=series)
     assert "(1 edition)" in text(parse(get(client, listed)[0]).xpath("//main")[0])
 
 
@@ -643,12 +643,8 @@ def test_the_countries_index_keeps_an_edit_of_a_conferences_text_and_shows_a_new
         morocco = make.named_country("MA")
     libya = hosted("ly")
     assert get(client, index)[1] == 0
-    conference.summary_en = "A corrected summary."
-    with django_capture_on_commit_callbacks(execute=True):
-        conference.save()
+    saved(conference, django_capture_on_commit_callbacks, summary_en="A corrected summary.")
     assert get(client, index)[1] == 0
-    conference.host_country = morocco
-    with django_capture_on_commit_callbacks(execute=True):
-        conference.save()
+    saved(conference, django_capture_on_commit_callbacks, host_country=morocco)
     assert hosted("ly") != libya
     assert hosted("ma") == libya
