@@ -135,7 +135,7 @@ MIDDLEWARE = [
     "public.api_http.HeadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "public.addresses.PublicAddressMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "public.security.ContentSecurityPolicyMiddleware",
     "public.security.PermissionsPolicyMiddleware",
     "public.health.HealthCheckMiddleware",
     "public.security.RejectLongAddressMiddleware",

@@ -189,6 +189,66 @@ def test_every_answer_carries_the_security_headers(client, conference, path):
         assert response["X-Frame-Options"] == "DENY"
 
 
+def directive_names(policy):
+    return [part.split()[0] for part in policy.split(";") if part.strip()]
+
+
+def test_the_policy_lists_its_directives_in_the_settings_order(client, settings):
+    """The same header from every worker process: django-csp alone orders them as a set, which
+    differs from one process to the next."""
+    response = client.get("/healthz")
+    assert directive_names(response["Content-Security-Policy"]) == list(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"])
+
+
+def test_a_changed_policy_is_the_one_sent(client, settings):
+    client.get("/healthz")
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"], "img-src": ["'self'"]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'self'"]}}
+    response = client.get("/healthz")
+    assert response["Content-Security-Policy"] == "default-src 'none'; img-src 'self'"
+    assert response["Content-Security-Policy-Report-Only"] == "default-src 'self'"
+
+
+def test_a_view_may_still_change_its_own_policy(rf):
+    """django-csp's decorators and nonces keep working: such a response is built by django-csp."""
+    from csp.decorators import csp_exempt, csp_update
+    from django.http import HttpResponse
+
+    from public.security import ContentSecurityPolicyMiddleware
+
+    def answer(view):
+        request = rf.get("/en/")
+        middleware = ContentSecurityPolicyMiddleware(view)
+        middleware.process_request(request)
+        return middleware.process_response(request, view(request))
+
+    updated = answer(csp_update({"img-src": "https://tiles.example.org"})(lambda request: HttpResponse()))
+    assert "https://tiles.example.org" in updated["Content-Security-Policy"]
+    assert "Content-Security-Policy" not in answer(csp_exempt()(lambda request: HttpResponse()))
+
+    plain = answer(lambda request: HttpResponse())
+    assert "tiles.example.org" not in plain["Content-Security-Policy"]
+
+
+def test_a_page_that_asks_for_a_nonce_gets_it_in_its_policy(rf, settings):
+    from csp.constants import NONCE, SELF
+    from django.http import HttpResponse
+
+    from public.security import ContentSecurityPolicyMiddleware
+
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"script-src": [SELF, NONCE]}}
+
+    def answer(view):
+        request = rf.get("/en/")
+        middleware = ContentSecurityPolicyMiddleware(view)
+        middleware.process_request(request)
+        return middleware.process_response(request, view(request))
+
+    nonced = answer(lambda request: HttpResponse(str(request.csp_nonce)))
+    assert f"script-src 'self' 'nonce-{nonced.content.decode()}'" in nonced["Content-Security-Policy"]
+    assert "script-src 'self';" in answer(lambda request: HttpResponse())["Content-Security-Policy"] + ";"
+
+
 # --- Password guessing on the admin ----------------------------------------------------
 
 
