@@ -159,28 +159,18 @@ def _site_image(language, generation):
     return static(f"previews/site-{language}.png"), previews.alt_text("site", gettext("Security Conferences in Africa"))
 
 
-@register.simple_tag
-def page_range(page_obj, on_each_side=2, on_ends=1):
-    """Page numbers around the current page, with Paginator.ELLIPSIS where some are left out."""
-    return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=on_each_side, on_ends=on_ends))
-
-
-@register.simple_tag(takes_context=True)
-def page_query(context, number, param="page"):
-    """The query string with one pager's page set, keeping the filters and the other pagers."""
-    query = context["request"].GET.copy()
-    query[param] = number
-    return f"?{addresses.page_query(query)}"
+ON_EACH_SIDE, ON_ENDS = 2, 1
 
 
 @register.simple_tag(takes_context=True)
 def pager(context, page_obj, param="page"):
-    """What {% include "includes/pagination.html" with page_obj=... param=... %} draws, drawn in
-    Python: for a page with several pagers. Each text is escaped as the template escapes it."""
+    """The links to a list's other pages, when it has more than one: the previous and next page,
+    and the page numbers around this one, with an ellipsis where some are left out. Each link keeps
+    the query string's other parameters (the list's filters, a page's other pagers); `param` names
+    this pager's own ("page" unless told), for a page with several."""
     if not (page_obj and page_obj.paginator.num_pages > 1):
-        return mark_safe("\n")
+        return ""
     param = param or "page"
-    # As page_query() for each link, with the query string copied once.
     query = context["request"].GET.copy()
 
     def link(number):
@@ -188,38 +178,27 @@ def pager(context, page_obj, param="page"):
         return escape(f"?{addresses.page_query(query)}")
 
     number, paginator = page_obj.number, page_obj.paginator
-    # The trimmed text of the template's blocktranslate, and its values as it renders them.
     label = gettext("Page %(number)s of %(count)s") % {
         "number": escape(localize(number)), "count": escape(localize(paginator.num_pages)),
     }
     # Each text translated outside an f-string, where makemessages finds it.
     pages, previous, following = escape(gettext("Pages")), escape(gettext("Previous")), escape(gettext("Next"))
-    parts = [
-        f'\n\n<nav class="pagination" aria-label="{pages}">\n'
-        f'  <p class="meta">{label}</p>\n  <ul>\n    '
-    ]
+    items = []
     if page_obj.has_previous():
-        parts.append(
-            f'\n    <li><a href="{link(page_obj.previous_page_number())}" rel="prev">'
-            f"{previous}</a></li>\n    "
-        )
-    parts.append("\n    \n    ")
-    for each in page_range(page_obj):
+        items.append(f'<a href="{link(page_obj.previous_page_number())}" rel="prev">{previous}</a>')
+    for each in paginator.get_elided_page_range(number, on_each_side=ON_EACH_SIDE, on_ends=ON_ENDS):
         if each == number:
-            item = f'<li><span aria-current="page">{escape(localize(each))}</span></li>'
+            items.append(f'<span aria-current="page">{escape(localize(each))}</span>')
         elif each == paginator.ELLIPSIS:
-            item = '<li><span aria-hidden="true">…</span></li>'
+            items.append('<span aria-hidden="true">…</span>')
         else:
-            item = f'<li><a href="{link(each)}">{escape(localize(each))}</a></li>'
-        parts.append(f"\n      \n      {item}\n      \n    ")
-    parts.append("\n    ")
+            items.append(f'<a href="{link(each)}">{escape(localize(each))}</a>')
     if page_obj.has_next():
-        parts.append(
-            f'\n    <li><a href="{link(page_obj.next_page_number())}" rel="next">'
-            f"{following}</a></li>\n    "
-        )
-    parts.append("\n  </ul>\n</nav>\n\n")
-    return mark_safe("".join(parts))
+        items.append(f'<a href="{link(page_obj.next_page_number())}" rel="next">{following}</a>')
+    listed = "".join(f"    <li>{item}</li>\n" for item in items)
+    return mark_safe(
+        f'<nav class="pagination" aria-label="{pages}">\n  <p class="meta">{label}</p>\n  <ul>\n{listed}  </ul>\n</nav>'
+    )
 
 
 @register.filter
