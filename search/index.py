@@ -398,9 +398,26 @@ def _rebuild_words(cursor):
     cursor.execute("ANALYZE search_posting")
 
 
+# The index's lock on PostgreSQL (an advisory lock, for a transaction): a rebuild holds it alone,
+# an edit's rewrite of some rows shares it with the others. Without it, an edit committed while a
+# rebuild ran rewrote its rows beside the rebuild's, which held what the rebuild had read before
+# the edit: its insert waited for the rebuild and then failed on the row the rebuild had written,
+# and the index held the record as it was until its next save. With it, the edit's rewrite waits
+# for the rebuild to commit and replaces that row; a rebuild waits for the rewrites under way.
+# (SQLite runs one writing transaction at a time.)
+INDEX_LOCK = 0x5EA4C4_1DE8  # any number of the portal's own
+
+
+def _lock_index(alone):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT pg_advisory_xact_lock{'' if alone else '_shared'}(%s)", [INDEX_LOCK])
+
+
 @transaction.atomic
 def rebuild():
     """Rewrite the whole index and its vocabulary; returns the number of rows."""
+    _lock_index(alone=True)
     postgresql = connection.vendor == "postgresql"
     if postgresql:
         with connection.cursor() as cursor:
@@ -443,6 +460,7 @@ def reindex(kind, ids):
     ids = list(ids)
     if not ids:
         return
+    _lock_index(alone=False)
     SearchEntry.objects.filter(kind=kind, object_id__in=ids).delete()  # their postings with them (a trigger)
     rows = list(BUILDERS[kind](ids))
     _write(rows)
