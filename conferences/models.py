@@ -66,13 +66,6 @@ class ConferenceStatus(models.TextChoices):
 NOT_YET_HELD = (ConferenceStatus.ANNOUNCED, ConferenceStatus.PLANNED)
 
 
-CARD_FIELDS = (
-    "slug", "name", "name_ar", "name_en", "status", "start_date", "start_precision", "end_date", "end_precision",
-    "city", "city_ar", "city_en", "host_country__code", "host_country__name",
-    "host_country__name_ar", "host_country__name_en",
-)
-
-
 class ConferenceQuerySet(SluggedQuerySet):
     def with_host_and_series(self):
         return self.select_related("series", "host_country")
@@ -126,11 +119,6 @@ class ConferenceQuerySet(SluggedQuerySet):
             # One list of conferences rather than an OR, which no index answers.
             played = played.union(Conference.objects.filter(host_country__code=code).order_by().values("pk"))
         return self.filter(pk__in=played)
-
-    def for_cards(self):
-        """Only what a conference's card in a list shows (public/templatetags/cards.py), with
-        its host country: a country page lists hundreds, and whole records cost more to build."""
-        return self.select_related("host_country").only(*CARD_FIELDS)
 
     def with_rows(self):
         """With everything a conference's full record shows but the citations: its host and
@@ -287,6 +275,9 @@ tags.part(Conference, "card", (
     "slug", "name", "short_name", "status", "start_date", "start_precision", "end_date", "end_precision", "city",
     "host_country",
 ))
+# The pages about its host country and its series (their pages, previews and API records) show a
+# conference as its card: an edit of its summary leaves them too.
+tags.about_parents(Conference, "card")
 
 
 class OrganizationRole(models.TextChoices):

@@ -22,6 +22,11 @@ that show the edited record.
   changes one of the part's fields (and a new or deleted record always). A page that shows only
   the part carries the part's tag instead of the record's: an edit of a conference's summary
   leaves the lists that show its card.
+- A kind whose records the pages about what they point to show only as a part (`about_parents()`:
+  a country's and a series' pages show a conference as its card) sends those pages' about tags
+  only when a save changes one of the part's fields or what the record points to: an edit of a
+  conference's summary leaves its host country's page. Such a record's own tag stays on the page
+  about what it points to (prune() leaves it), for a page that shows more of it.
 - Receivers (public.page_cache, and a cache in front of the portal through the `xkey` header)
   drop what carries any of the tags. In a shared cache, each tag has a token (`tokens()`), a
   random number that dropping the tag replaces: what is kept with the tokens of its tags is out
@@ -134,6 +139,25 @@ def parts(model):
     return _parts.get(model._meta.concrete_model, {})
 
 
+_parent_parts = {}
+
+
+def about_parents(model, name):
+    """Declares that the pages about what a record of `model` points to show it as its part `name`
+    only: a save that changes none of the part's fields and none of what the record points to
+    leaves them."""
+    _parent_parts[model._meta.concrete_model] = name
+
+
+def parents_show(model, changed):
+    """Whether the pages about what a record of `model` points to show one of the fields `changed`
+    (None: every field, for a new or deleted record)."""
+    name = _parent_parts.get(model._meta.concrete_model)
+    if name is None or changed is None:
+        return True
+    return not (parts(model)[name] | {field.name for field in _parent_fields(model)}).isdisjoint(changed)
+
+
 def part_tag(model, pk, name):
     """Carried by a page that shows only the part `name` of a record: dropped when a save changes
     one of the part's fields."""
@@ -163,9 +187,10 @@ class _Tags(set):
     def prune(self):
         """Leaves out the tag of a record shown on the page about a record it points to: a change
         to it drops that page's about tag anyway. Fewer tags, cheaper hits (a conference page's
-        rows: its participations, attendances, citations)."""
+        rows: its participations, attendances, citations). Not for a kind whose changes drop that
+        page only for a part of it (about_parents())."""
         for record_tag, (model, ids) in self.parents.items():
-            if not _parent_tags(model, ids).isdisjoint(self):
+            if model._meta.concrete_model not in _parent_parts and not _parent_tags(model, ids).isdisjoint(self):
                 self.discard(record_tag)
 
 
@@ -241,12 +266,15 @@ def _parent_tags(model, ids):
     return {f"about-{tag(field.related_model, pk)}" for field, pk in zip(fields, ids, strict=True) if pk is not None}
 
 
-def _changed_tags(instance):
-    """The record's own tag, its kind's list, and the pages about what it points to, now and as loaded."""
+def _changed_tags(instance, changed):
+    """The record's own tag, its kind's list, and the pages about what it points to, now and as
+    loaded, when they show one of the fields `changed` (None: a new or deleted record)."""
     model = type(instance)
-    tags = {tag(model, instance.pk), list_tag(model)} | _parent_tags(model, _parent_ids(instance))
-    if hasattr(instance, "_loaded_parents"):
-        tags |= _parent_tags(model, instance._loaded_parents)
+    tags = {tag(model, instance.pk), list_tag(model)}
+    if parents_show(model, changed):
+        tags |= _parent_tags(model, _parent_ids(instance))
+        if hasattr(instance, "_loaded_parents"):
+            tags |= _parent_tags(model, instance._loaded_parents)
     return tags
 
 
@@ -305,12 +333,12 @@ def _record_changed(sender, instance, raw=False, using=DEFAULT_DB_ALIAS, created
     if raw or in_bulk_write() or not _is_tracked(instance):
         return
     model = type(instance)
-    tags = _changed_tags(instance)
     if created is False:
         changed = _changed_fields(instance, instance.__dict__.pop("_stored", None))
-        tags |= {field_tag(model, name) for name in changed} | _changed_part_tags(instance, changed)
+        tags = {field_tag(model, name) for name in changed}
     else:
-        tags |= {rows_tag(model)} | _changed_part_tags(instance, None)
+        changed, tags = None, {rows_tag(model)}
+    tags |= _changed_tags(instance, changed) | _changed_part_tags(instance, changed)
     instance._loaded_parents = _parent_ids(instance)
     after_commit(_send, *tags, using=using)
 

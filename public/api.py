@@ -314,7 +314,9 @@ def list_countries(request, filters: Query[CountryFilters]):
 @api.get("/countries/{code}/", response={200: CountryOut, **NOT_FOUND}, url_name="country", tags=["countries"])
 def get_country(request, code: str):
     """One country, by its ISO code (ly or LY), with the conferences it hosted or took part in."""
-    return get_or_redirect(request, countries(), "country", code=code.upper())
+    # Of a conference it shows the address only, a part of its card (core.tags.about_parents).
+    with cache_tags.shown_as(Conference, "card"):
+        return get_or_redirect(request, countries(), "country", code=code.upper())
 
 
 # --- Organizations -------------------------------------------------------------------

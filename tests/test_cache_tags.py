@@ -22,7 +22,7 @@ from organizations.models import Organization
 from participants.models import Country, Person
 from search.models import INDEX_TAG
 from tests import factories as make
-from tests.helpers import record_url, url
+from tests.helpers import LANGUAGES, record_url, url
 
 pytestmark = pytest.mark.django_db
 
@@ -118,14 +118,14 @@ def displayed(content, language):
 
 def covered(record, tags, field):
     """Whether an edit to the record's `field` drops a page with these tags: its own, its kind's
-    list or the field's, the search index's, the about tag of a record it points to, or the tag
-    of a part of the record that holds the field (core/tags.py)."""
+    list or the field's, the search index's, the about tag of a record it points to (when such a
+    page shows the field), or the tag of a part of the record that holds the field (core/tags.py)."""
     model = type(record)._meta.model_name
+    name = field.removesuffix("_en").removesuffix("_ar")
     about = {
         f"about-{field.related_model._meta.model_name}-{getattr(record, field.attname)}"
         for field in record._meta.concrete_fields if field.many_to_one
-    }
-    name = field.removesuffix("_en").removesuffix("_ar")
+    } if core_tags.parents_show(type(record), {name}) else set()
     parts = {
         f"{model}-{record.pk}.{part}" for part, fields in core_tags.parts(type(record)).items()
         if name in fields
@@ -185,8 +185,9 @@ def test_a_hit_is_served_without_the_database(seeds, client):
 
 
 def test_an_edit_drops_only_the_pages_that_show_the_record(seeds, client, django_capture_on_commit_callbacks):
-    """Warm every page, edit one conference: what shows it, lists conferences or is about its host
-    or series misses; every other page still hits."""
+    """Warm every page, edit one conference's summary: what shows it or lists conferences misses;
+    every other page still hits, the pages about its host country and its series among them (they
+    show it as its card)."""
     conference = Conference.objects.get(slug="cissa-20-benghazi-2025")
     addresses = pages()
     tags = {address: set(get(client, address)[TAG_HEADER].split()) for address in addresses}
@@ -197,10 +198,12 @@ def test_an_edit_drops_only_the_pages_that_show_the_record(seeds, client, django
             get(client, address)
         if queries:
             dropped.append(address)
-    sent = {f"conference-{conference.pk}", "conference-list", "conference.summary",
-            f"about-country-{conference.host_country_id}", f"about-series-{conference.series_id}", INDEX_TAG}
+    sent = {f"conference-{conference.pk}", "conference-list", "conference.summary", INDEX_TAG}
     assert set(dropped) == {address for address in addresses if tags[address] & sent}
     assert record_url(conference, "en") in dropped
+    about = {record_url(record, language) for record in (conference.host_country, conference.series)
+             for language in LANGUAGES}
+    assert about <= set(addresses) and about.isdisjoint(dropped)
     assert {url("people:list", "en"), url("topics:list", "ar"), "/api/v1/sources/"}.isdisjoint(dropped)
 
 
@@ -260,3 +263,17 @@ def test_a_participation_moved_to_another_country_changes_both_countries_pages(
         participation.save()
     assert shows(get(client, pages_of[after]), conference.name_en)
     assert not shows(get(client, pages_of[before]), conference.name_en)
+
+
+def test_the_page_about_a_country_keeps_the_tag_of_a_whole_conference_it_shows(seeds):
+    """A page about a country that showed more of a conference it hosted than its card would keep
+    that conference's tag: an edit of its summary sends no about tag (core.tags.about_parents). The
+    tag of a record whose every edit drops the page about its country, a participation, goes."""
+    conference = Conference.objects.get(slug="cissa-20-benghazi-2025")
+    participation = Participation.objects.exclude(role="host").order_by("pk").first()
+    with core_tags.collecting() as shown:
+        core_tags.add(core_tags.about_tag(conference.host_country), core_tags.about_tag(participation.country))
+        Conference.objects.get(pk=conference.pk)
+        Participation.objects.get(pk=participation.pk)
+    assert f"conference-{conference.pk}" in shown
+    assert f"participation-{participation.pk}" not in shown

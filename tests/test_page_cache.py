@@ -613,6 +613,37 @@ def test_the_pages_that_show_a_conferences_card_keep_an_edit_of_the_rest_and_sho
         assert "CISSA XX" in get(client, address)[0].content.decode(), address
 
 
+def test_the_pages_about_a_conferences_host_series_and_topics_keep_an_edit_of_the_rest_of_it(
+    client, page_cache, conference, django_capture_on_commit_callbacks
+):
+    """The pages about a conference's host country and its series (their pages, preview images and
+    API records), and its topics' pages, show it as its card (core.tags.about_parents): a corrected
+    summary leaves them cached, a new name shows at once, and so does a move to another series, on
+    the page of each series."""
+    with django_capture_on_commit_callbacks(execute=True):
+        series = make.series("cissa-conferences", name_en="CISSA conferences")
+        other = make.series("sahel-meetings", name_en="Sahel meetings")
+        topic = make.topic("terrorism")
+        conference.series = series
+        conference.short_name_en = "CISSA 20"
+        conference.save()
+        conference.topics.add(topic)
+    host = conference.host_country
+    shown = [record_url(host, "en"), record_url(series, "en"), record_url(topic, "en"), record_url(host, "ar")]
+    pages = [*shown, url("countries:preview", "en", code="ly"), url("series:preview", "en", slug=series.slug),
+             url("api:country", "en", code="ly")]
+    for address in pages:
+        assert get(client, address)[0].status_code == 200, address
+    saved(conference, django_capture_on_commit_callbacks, summary_en="A corrected summary.", theme_en="A theme.")
+    assert [get(client, address)[1] for address in pages] == [0] * len(pages)
+    saved(conference, django_capture_on_commit_callbacks, name_en="CISSA XX in Benghazi")
+    for address in shown[:3]:
+        assert "CISSA XX in Benghazi" in get(client, address)[0].content.decode(), address
+    saved(conference, django_capture_on_commit_callbacks, series=other)
+    assert "CISSA XX" not in text(parse(get(client, record_url(series, "en"))[0]).xpath("//main")[0])
+    assert "CISSA XX" in text(parse(get(client, record_url(other, "en"))[0]).xpath("//main")[0])
+
+
 def test_the_series_list_keeps_an_edit_of_a_conferences_text_and_counts_a_new_edition_at_once(
     client, page_cache, conference, django_capture_on_commit_callbacks
 ):

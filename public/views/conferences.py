@@ -159,6 +159,14 @@ class ConferenceListView(PublicViewMixin, ListView):
         return context
 
 
+def card_page(request, conferences):
+    """A page of `conferences`, newest first (paginate()), as their cards' plain rows, which carry
+    the cards' tags (public/templatetags/cards.py)."""
+    page = paginate(request, conferences.newest_first())
+    page.object_list = card_rows(page.object_list)
+    return page
+
+
 class ConferenceDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
     """A conference: its facts, each with its references, and its topics, organizations, countries
     and people, read as plain rows and drawn in Python (public/conference_page.py)."""
@@ -245,7 +253,8 @@ class SeriesDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         series = self.object
         editions = Conference.objects.filter(series=series)
-        context["page_obj"] = paginate(self.request, editions.for_cards().newest_first())
+        # The series' page shows its editions as cards only (core.tags.about_parents in conferences/models.py).
+        context["page_obj"] = card_page(self.request, editions)
         counts = timeline.bucket_counts(editions)
         # The editions list holds every conference the timeline leaves out.
         links = timeline.AnchorLinks("#editions", _("Editions, newest first"))
@@ -285,7 +294,7 @@ class TopicDetailView(SlugHistoryMixin, PublicViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         topic = self.object
-        context["page_obj"] = paginate(self.request, topic.conferences.for_cards().newest_first())
+        context["page_obj"] = card_page(self.request, topic.conferences.all())
         description = text_in(topic, "description")
         if description:
             text = gettext("%(name)s: %(description)s Security conferences in Africa that discussed this topic.")
