@@ -140,13 +140,14 @@ def report(base, env, database, seconds, runs):
         f"req/s without edits, {stream['editing']:.0f} req/s with an edit a second from `bench/editor.py` "
         f"({stream['edits']} edits in all): {stream['ratio']:.0%} of the throughput without edits.",
         "",
-        "Where an edit's cost goes: it drops the conference's own pages, the pages about what it points to "
-        "(its host country and its series, which list it), the pages that show its card or a link to it (the "
-        "lists, and the pages of the countries, organizations and people at it) when it changes the card's "
-        "name, dates, status or place (`core.tags.part`), and the lists that sort or count by a field it "
-        "changed; each worker hears the drop on a Redis channel and forgets those pages' copies, so they "
-        "render again once and are read from Redis again once per worker. The summaries drawn from whole "
-        "tables (the countries index's counts, the home page's counts, timeline and ways in, the list's "
+        "Where an edit's cost goes: it drops the conference's own pages; when it changes the card's name, "
+        "dates, status or place (`core.tags.part`), the pages that show its card or a link to it (the lists, "
+        "the pages about its host country and its series, and the pages of the topics, countries, "
+        "organizations and people at it), and those about a new host country or series "
+        "(`core.tags.about_parents`); and the lists that sort or count by a field it changed. Each worker "
+        "hears the drop on a Redis channel and forgets those pages' copies, so they render again once and "
+        "are read from Redis again once per worker. The summaries drawn from whole tables (the countries "
+        "index's counts, the home page's counts, timeline and ways in, the list's "
         "filters) are kept under the tokens of the cache tags of what they read (`core.state.remember`). The "
         "rest is the edit itself, in the same cores: the editor's transaction, its history row and the search "
         "index's rows and words.",
