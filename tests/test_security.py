@@ -11,11 +11,15 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from csp.constants import NONCE, SELF
+from csp.decorators import csp_exempt, csp_update
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
+from public.security import ContentSecurityPolicyMiddleware
 from tests import factories as make
 from tests.helpers import capture_log, parse, text
 
@@ -209,44 +213,33 @@ def test_a_changed_policy_is_the_one_sent(client, settings):
     assert response["Content-Security-Policy-Report-Only"] == "default-src 'self'"
 
 
+def through_the_policy(rf, view):
+    """What the portal's Content-Security-Policy middleware makes of `view`'s answer to a GET."""
+    request = rf.get("/en/")
+    middleware = ContentSecurityPolicyMiddleware(view)
+    middleware.process_request(request)
+    return middleware.process_response(request, view(request))
+
+
+def empty(request):
+    return HttpResponse()
+
+
 def test_a_view_may_still_change_its_own_policy(rf):
-    """django-csp's decorators and nonces keep working: such a response is built by django-csp."""
-    from csp.decorators import csp_exempt, csp_update
-    from django.http import HttpResponse
-
-    from public.security import ContentSecurityPolicyMiddleware
-
-    def answer(view):
-        request = rf.get("/en/")
-        middleware = ContentSecurityPolicyMiddleware(view)
-        middleware.process_request(request)
-        return middleware.process_response(request, view(request))
-
-    updated = answer(csp_update({"img-src": "https://tiles.example.org"})(lambda request: HttpResponse()))
+    """django-csp's decorators keep working: such a response is built by django-csp."""
+    updated = through_the_policy(rf, csp_update({"img-src": "https://tiles.example.org"})(empty))
     assert "https://tiles.example.org" in updated["Content-Security-Policy"]
-    assert "Content-Security-Policy" not in answer(csp_exempt()(lambda request: HttpResponse()))
-
-    plain = answer(lambda request: HttpResponse())
+    assert "Content-Security-Policy" not in through_the_policy(rf, csp_exempt()(empty))
+    plain = through_the_policy(rf, empty)
     assert "tiles.example.org" not in plain["Content-Security-Policy"]
 
 
 def test_a_page_that_asks_for_a_nonce_gets_it_in_its_policy(rf, settings):
-    from csp.constants import NONCE, SELF
-    from django.http import HttpResponse
-
-    from public.security import ContentSecurityPolicyMiddleware
-
     settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"script-src": [SELF, NONCE]}}
-
-    def answer(view):
-        request = rf.get("/en/")
-        middleware = ContentSecurityPolicyMiddleware(view)
-        middleware.process_request(request)
-        return middleware.process_response(request, view(request))
-
-    nonced = answer(lambda request: HttpResponse(str(request.csp_nonce)))
+    nonced = through_the_policy(rf, lambda request: HttpResponse(str(request.csp_nonce)))
     assert f"script-src 'self' 'nonce-{nonced.content.decode()}'" in nonced["Content-Security-Policy"]
-    assert "script-src 'self';" in answer(lambda request: HttpResponse())["Content-Security-Policy"] + ";"
+    plain = through_the_policy(rf, empty)
+    assert "script-src 'self';" in plain["Content-Security-Policy"] + ";"
 
 
 # --- Password guessing on the admin ----------------------------------------------------
