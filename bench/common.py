@@ -3,6 +3,7 @@
 import os
 import platform
 import re
+import runpy
 import shutil
 import signal
 import subprocess
@@ -49,6 +50,11 @@ def database_has(name, sql):
     result = run("psql", "-q", "-t", "-A", "-h", "127.0.0.1", "-U", "postgres", "-c", sql, name,
                  capture=True, check=False)
     return result.stdout.strip() if result.returncode == 0 else None
+
+
+def gunicorn_workers():
+    """The workers gunicorn.conf.py gives gunicorn in this environment (WEB_CONCURRENCY, or its default)."""
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
 
 
 class Server:

@@ -25,7 +25,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from common import PYTHON, ROOT, Server, machine, run, write_section, wrk
+from common import PYTHON, ROOT, Server, gunicorn_workers, machine, run, write_section, wrk
 from soak import REPORT, SCRIPT, check_pages, page_mix
 
 START, END = "<!-- faults:start -->", "<!-- faults:end -->"
@@ -124,7 +124,7 @@ class Probe(threading.Thread):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--workers", type=int, default=gunicorn_workers())
     parser.add_argument("--port", type=int, default=8210)
     parser.add_argument("--pg-port", type=int, default=5440)
     parser.add_argument("--redis-port", type=int, default=6390)

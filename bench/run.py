@@ -31,6 +31,7 @@ from common import (
     database_has,
     environment,
     fresh_database,
+    gunicorn_workers,
     machine,
     median,
     psql,
@@ -260,7 +261,8 @@ def write_report(path, args, figures, rows, weight, checks, sections=()):
         "# Performance",
         "",
         f"Measured on {datetime.date.today().isoformat()} by `make bench` (`bench/run.py`) on: {machine()}.",
-        f"PostgreSQL with {args.conferences:,} synthetic conferences; gunicorn with `gunicorn.conf.py`; "
+        f"PostgreSQL with {args.conferences:,} synthetic conferences; gunicorn with `gunicorn.conf.py` "
+        f"({gunicorn_workers()} sync workers); "
         f"wrk at 16 connections asking for gzip, {args.runs} runs of {args.seconds} s each, medians reported; "
         f"the cached run keeps pages in {'Redis' if args.cache == 'redis' else 'local memory'}.",
         "The /healthz row is the ceiling of the stack on this machine; ratios are to it, measured in the same run.",

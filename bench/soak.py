@@ -32,6 +32,7 @@ from common import (
     database_has,
     environment,
     fresh_database,
+    gunicorn_workers,
     machine,
     median,
     psql,
@@ -169,8 +170,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--warmup", type=int, default=10, help="Seconds of load before measuring.")
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1,
-                        help="gunicorn workers (default: as gunicorn.conf.py, 2 x CPUs + 1).")
+    parser.add_argument("--workers", type=int, default=gunicorn_workers(),
+                        help="gunicorn workers (default: as gunicorn.conf.py, WEB_CONCURRENCY or one per CPU).")
     parser.add_argument("--synthetic", type=int, default=0, help="Soak N synthetic conferences instead of the seeds.")
     parser.add_argument("--page-cache", type=int, default=0, help="PORTAL_PAGE_CACHE_SECONDS (0: off).")
     parser.add_argument("--port", type=int, default=8200)
