@@ -1,6 +1,6 @@
 """gunicorn settings for `make run` and production.
 
-Environment: PORT (8000), BIND (127.0.0.1:$PORT), WEB_CONCURRENCY (2 x CPUs + 1),
+Environment: PORT (8000), BIND (127.0.0.1:$PORT), WEB_CONCURRENCY (the number of CPUs),
 GUNICORN_FORWARDED_ALLOW_IPS (none).
 """
 
@@ -8,7 +8,13 @@ import multiprocessing
 import os
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# One sync worker per CPU: a page is mostly its worker's own CPU, and more workers than CPUs take
+# turns on the cores, with each other and with PostgreSQL on the same machine. With 2 CPUs, 2
+# workers served more uncached pages a second than 5 (gunicorn's usual 2 x CPUs + 1) in 34 of 36
+# pairings, from 5% more for search to 34% more for the API's record (bench/workers.py,
+# docs/performance.md). A node whose database is across a network waits longer on it for each page,
+# and may take a few more (docs/deployment.md).
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
