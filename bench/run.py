@@ -305,7 +305,9 @@ def write_report(path, args, figures, rows, weight, checks, sections=()):
         "make bench      # needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Debian's wrk",
         "```",
         "",
-        "`bench/run.py --help` lists the options (number of conferences, duration and number of runs).",
+        "`bench/run.py --help` lists the options (number of conferences, duration and number of runs). "
+        "`bench/workers.py` serves the uncached pages with two worker counts side by side (by default "
+        "2 × CPUs + 1 and one per CPU), on the same database.",
         "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
