@@ -82,12 +82,16 @@ def prepare(conferences, reuse, database=BENCH_DB, seeds=True):
     # As autovacuum leaves a production database (it may be off on a test server): the visibility
     # map that index-only scans need, and the planner's statistics.
     psql("VACUUM (ANALYZE)", database)
-    country = database_has(
+    return figures, host_country(database)
+
+
+def host_country(database):
+    """The code of CONFERENCE's host country (the country page measured), or None without it."""
+    return database_has(
         database,
         "SELECT lower(c.code) FROM conferences_conference f JOIN participants_country c ON c.id = f.host_country_id "
         f"WHERE f.slug = '{CONFERENCE}'",
     )
-    return figures, country
 
 
 def measure_render(database):

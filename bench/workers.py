@@ -6,7 +6,8 @@ and by M, taking turns, on the synthetic database `make bench` made.
 
 Each round starts a gunicorn for each worker count, side by side, and serves each page from each
 in turn, so that a change in what the machine's other tenants take falls on every count alike; the
-medians over the rounds are printed. PostgreSQL, wrk and gunicorn share the machine's cores, as in `make bench`.
+medians over the rounds are printed. PostgreSQL, wrk and gunicorn share the machine's cores, as in
+`make bench`.
 """
 
 import argparse
@@ -14,8 +15,8 @@ import contextlib
 import os
 import sys
 
-from common import Server, database_has, environment, median, wrk
-from run import BENCH_DB, CONFERENCE, HEADERS, LOGS, answers_200, pages
+from common import Server, environment, median, wrk
+from run import BENCH_DB, CONFERENCE, HEADERS, LOGS, answers_200, host_country, pages
 
 
 def main():
@@ -27,11 +28,7 @@ def main():
     parser.add_argument("--port", type=int, default=8100)
     parser.add_argument("--database", default=BENCH_DB)
     args = parser.parse_args()
-    country = database_has(
-        args.database,
-        "SELECT lower(c.code) FROM conferences_conference f JOIN participants_country c ON c.id = f.host_country_id "
-        f"WHERE f.slug = '{CONFERENCE}'",
-    )
+    country = host_country(args.database)
     if not country:
         raise SystemExit(f"{args.database} has no {CONFERENCE}: run `make bench` first.")
     LOGS.mkdir(parents=True, exist_ok=True)
