@@ -46,7 +46,7 @@ from organizations.models import Organization
 from participants.models import Country, Person
 
 from .evidence import Marks, References, shared
-from .prepared import Prepared
+from .prepared import Prepared, concrete
 from .templatetags.site_tags import isolate_runs
 
 
@@ -200,10 +200,6 @@ class Rows:
     organization_roles: list
     other_editions: list
     facts: dict  # the conference's own citations by fact's name ("conference_dates")
-
-
-def concrete(model):
-    return [field.attname for field in model._meta.concrete_fields]
 
 
 # The conference by its slug, with its host country and series, as whole records (the page shows

@@ -24,6 +24,12 @@ from django.utils import translation
 STAND_IN = -917_351_077
 
 
+def concrete(model):
+    """The model's columns (attnames), in the order a query of whole records reads them: a
+    prepared query's rows of these build records with `model.from_db(alias, concrete(model), row)`."""
+    return [field.attname for field in model._meta.concrete_fields]
+
+
 class Prepared:
     def __init__(self, model, build):
         self.model = model

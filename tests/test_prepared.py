@@ -1,5 +1,6 @@
-"""The conference page's queries compiled once (public/prepared.py) read what the ORM reads: the same
-rows, in the same order, with the database's converters applied, for any conference."""
+"""The queries compiled once (public/prepared.py) of the conference and country pages read what the
+ORM reads: the same rows, in the same order, with the database's converters applied, for any
+conference or country."""
 
 import datetime
 
@@ -9,8 +10,10 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from conferences.models import Citation, Conference, Participation
+from participants.models import Country
 from public import conference_page
-from public.prepared import Prepared
+from public.prepared import Prepared, concrete
+from public.views import countries
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +48,8 @@ def test_the_conference_comes_with_its_host_country_and_series_and_no_other_quer
     record = make.full_conference()
     found = conference_page.conference(record.slug)
     stored = Conference.objects.with_host_and_series().get(pk=record.pk)
-    assert [getattr(found, name) for name in conference_page.concrete(Conference)] == [
-        getattr(stored, name) for name in conference_page.concrete(Conference)
+    assert [getattr(found, name) for name in concrete(Conference)] == [
+        getattr(stored, name) for name in concrete(Conference)
     ]
     with CaptureQueriesContext(connection) as queries:
         assert (found.host_country.name, found.series.name) == (stored.host_country.name, stored.series.name)
@@ -66,3 +69,13 @@ def test_a_prepared_query_is_filtered_by_its_key():
     unkeyed = Prepared(Participation, lambda rows, key: rows.values_list("pk"))
     with pytest.raises(ValueError):
         unkeyed(1)
+
+
+def test_the_country_page_reads_its_country_whole_as_the_orm_does():
+    country = make.named_country("TN")
+    found = Country.from_db("default", concrete(Country), countries.COUNTRY("TN")[0])
+    stored = Country.objects.get(code="TN")
+    assert [getattr(found, name) for name in concrete(Country)] == [getattr(stored, name) for name in concrete(Country)]
+    assert (found.pk, found.name) == (country.pk, stored.name)
+    assert countries.COUNTRY("ZZ") == []
+

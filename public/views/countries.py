@@ -7,6 +7,7 @@ from functools import cache
 from html import escape
 
 from django.core.paginator import Paginator
+from django.db import router
 from django.db.models import Prefetch
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -26,7 +27,7 @@ from participants.models import Country, Person, Region
 from .. import maps, previews, structured_data
 from ..evidence import References
 from ..maps import ABSENT, ANNOUNCED, HOST, PARTICIPANT
-from ..prepared import Prepared
+from ..prepared import Prepared, concrete
 from ..queries import related_count
 from ..structured_data import PageMeta, text_in
 from ..templatetags.cards import card_rows, tag_cards
@@ -106,6 +107,9 @@ PEOPLE = Prepared(Person, lambda rows, key: rows.filter(country=key).order_by(
 ORGANIZATIONS = Prepared(Organization, lambda rows, key: rows.filter(country=key).order_by(
     f"name_{translation.get_language()}"
 ).values_list(*ORGANIZATION_COLUMNS))
+# The country of a page by its ISO code, as a whole record: the ORM's get() compiled it anew for
+# every request, a tenth of the page's CPU.
+COUNTRY = Prepared(Country, lambda rows, key: rows.filter(code=key).values_list(*concrete(Country)))
 
 
 @cache
@@ -242,9 +246,6 @@ class CountryDetailView(PublicViewMixin, DetailView):
 
     model = Country
 
-    def get_queryset(self):
-        return Country.objects.all()
-
     def get(self, request, *args, **kwargs):
         code = kwargs["code"]
         if code != code.lower() or not request.path_info.endswith("/"):
@@ -260,11 +261,10 @@ class CountryDetailView(PublicViewMixin, DetailView):
         # The address carries the ISO code in lower case, and only that.
         if len(code) != 2 or not code.isascii() or not code.isalpha():
             raise Http404
-        queryset = self.get_queryset() if queryset is None else queryset
-        try:
-            return queryset.get(code=code.upper())
-        except Country.DoesNotExist as exc:
-            raise Http404 from exc
+        found = COUNTRY(code.upper())
+        if not found:
+            raise Http404
+        return Country.from_db(router.db_for_read(Country), concrete(Country), found[0])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
