@@ -258,10 +258,11 @@ class ConferenceFilterForm(forms.Form):
             cleaned_data["role"] = ""
         return cleaned_data
 
-    def filter(self, queryset):
-        """Apply every filter that holds a valid value; an invalid one is reported on the form."""
+    def filters(self):
+        """The filters that hold a valid value, as Conference.objects.filtered() takes them; an
+        invalid one is reported on the form."""
         self.is_valid()
-        return queryset.filtered(**getattr(self, "cleaned_data", {}))
+        return {name: value for name, value in getattr(self, "cleaned_data", {}).items() if value}
 
     def draw(self):
         """Each field with its label and any errors, as `{% for field in form %}` drew them: the

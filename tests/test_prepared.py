@@ -12,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from conferences.models import Citation, Conference, Participation
 from participants.models import Country
 from public import conference_page
-from public.prepared import Prepared, concrete
+from public.prepared import Compiled, Prepared, concrete
+from public.templatetags.cards import CARD_COLUMNS
 from public.views import countries
+from public.views.conferences import LIST_CARDS
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +81,51 @@ def test_the_country_page_reads_its_country_whole_as_the_orm_does():
     assert (found.pk, found.name) == (country.pk, stored.name)
     assert countries.COUNTRY("ZZ") == []
 
+
+
+# Sets of the conference list's filters, as the form gives them: each branch of filtered().
+FILTER_SETS = [
+    {},
+    {"country": "ly"},  # hosting: the host country, or a host among the countries
+    {"country": "eg", "role": "absent"},
+    {"country": "eg", "role": "participant"},
+    {"year": 2025},
+    {"year": 2025, "month": 8},
+    {"month": 12},
+    {"organization": "intelligence-committee"},
+    {"topic": "organized-crime"},
+    {"status": "held"},
+    {"country": "ly", "year": 2025, "topic": "organized-crime", "status": "held"},
+    {"country": "zz"},
+]
+
+
+@pytest.mark.parametrize("filters", FILTER_SETS, ids=lambda filters: "&".join(map(str, filters.items())) or "none")
+def test_the_lists_compiled_query_reads_and_counts_what_the_orm_does(filters):
+    from tests.test_public_pages import calendar
+
+    calendar()
+    libya = make.named_country("LY")
+    for number in range(7):
+        make.conference(f"extra-{number}", start=make.day(f"2025-08-{number + 1:02d}"), host_country=libya)
+    expected = Conference.objects.newest_first().filtered(**filters)
+    assert LIST_CARDS.count(**filters) == expected.count()
+    for offset, limit in ((0, 5), (5, 5), (10, 5)):
+        assert LIST_CARDS.rows(offset, limit, **filters) == list(
+            expected.values_list(*CARD_COLUMNS)[offset: offset + limit]
+        )
+
+
+def test_a_compiled_query_keeps_the_sets_of_filters_used_last():
+    compiled = Compiled(Conference, lambda rows, **filters: rows.filtered(**filters).order_by("slug"), ["slug"], size=2)
+    make.conference("held-one"), make.conference("planned-one", status="planned")
+    assert compiled.rows(0, 5, status="held") == [("held-one",)]
+    assert compiled.rows(0, 5, status="planned") == [("planned-one",)]
+    assert compiled.count() == 2
+    # Three sets (each counted or read), two kept: the first used is the one dropped.
+    assert compiled.compiled.cache_info().currsize == 2
+    misses = compiled.compiled.cache_info().misses
+    assert compiled.rows(0, 5, status="planned") == [("planned-one",)]
+    assert compiled.compiled.cache_info().misses == misses
+    assert compiled.rows(0, 5, status="held") == [("held-one",)]
+    assert compiled.compiled.cache_info().misses == misses + 1

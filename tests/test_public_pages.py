@@ -8,10 +8,12 @@ language, and the facts on the page. The last section reads the pages of the rea
 import datetime
 import re
 from pathlib import Path
+from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client, RequestFactory
 from django.utils import translation
 
@@ -559,6 +561,27 @@ def test_conference_list_is_paginated_and_pages_keep_the_filters(client):
     assert len(second) == 5
     assert not set(second) & set(cards(first))
     get(client, url("conferences:list", "en") + "?page=99", status=404)
+
+
+def test_a_filtered_list_compiles_its_query_once_for_its_filters(client):
+    """Another page of the same filters runs the SQL compiled for the first (public/prepared.py):
+    no query of conferences is compiled again."""
+    calendar()  # three held in Libya
+    libya = make.named_country("LY")
+    for number in range(22):
+        make.conference(f"extra-{number:02d}", host_country=libya)
+    first = cards(fetch(client, "conferences:list", "en", query="?country=ly&status=held"))
+    compiled, compile_sql = [], SQLCompiler.as_sql
+
+    def recording(compiler, *args, **kwargs):
+        compiled.append(compiler.query.model)
+        return compile_sql(compiler, *args, **kwargs)
+
+    with mock.patch.object(SQLCompiler, "as_sql", recording):
+        second = fetch(client, "conferences:list", "en", query="?country=ly&status=held&page=2")
+    assert "Page 2 of 2" in page_text(second)
+    assert len(cards(second)) == 5 and not set(cards(second)) & set(first)
+    assert Conference not in compiled
 
 
 def test_source_list_is_paginated(client):

@@ -63,11 +63,16 @@ def card_rows(queryset, tagged=True):
     The answer carries the tags of the conferences' cards and of the host countries shown
     (core.tags); `tagged=False` leaves that to the caller.
     """
+    return cards_of(queryset.values_list(*CARD_COLUMNS), tagged)
+
+
+def cards_of(rows, tagged=True):
+    """CardRows of rows of CARD_COLUMNS, as card_rows() reads them."""
     english, address = get_language() == "en", reverser("conferences:detail")
-    rows = [CardRow(row, english, address) for row in queryset.values_list(*CARD_COLUMNS)]
+    cards = [CardRow(row, english, address) for row in rows]
     if tagged:
-        tag_cards(rows)
-    return rows
+        tag_cards(cards)
+    return cards
 
 
 def tag_cards(rows):

@@ -30,9 +30,10 @@ from participants.models import Country
 from .. import conference_page, previews, structured_data, timeline
 from ..cite_box import cite_box
 from ..forms import ConferenceFilterForm
+from ..prepared import Compiled
 from ..queries import busiest, related_count
 from ..structured_data import PageMeta, text_in
-from ..templatetags.cards import card_rows
+from ..templatetags.cards import CARD_COLUMNS, card_rows, cards_of
 from ..templatetags.country_maps import participation_map
 from .base import PAGE_SIZE, PublicViewMixin, SlugHistoryMixin, paginate
 
@@ -62,6 +63,11 @@ CONFERENCE_LIST_READS = (
 SERIES_LIST_READS = reads(Series) | reads(Conference, "series")
 
 
+# The cards of the conferences, newest first, for a set of the list's filters (none for the home
+# page's latest): compiled once for each set (public/prepared.py).
+LIST_CARDS = Compiled(Conference, lambda rows, **filters: rows.newest_first().filtered(**filters), CARD_COLUMNS)
+
+
 class HomeView(PublicViewMixin, TemplateView):
     template_name = "conferences/home.html"
     # The latest conferences (by start date), and the counts of the timeline and of the ways in.
@@ -82,7 +88,7 @@ class HomeView(PublicViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["conferences"] = card_rows(Conference.objects.newest_first()[: self.latest_count])
+        context["conferences"] = cards_of(LIST_CARDS.rows(0, self.latest_count))
         # The count, the timeline and the ways in read whole tables and are long pieces to draw:
         # they are drawn once while what they read is unchanged (state.remember), and kept as markup.
         summary = state.remember(self.request, "home-drawn", self.summary, reads=HOME_READS)
@@ -115,11 +121,26 @@ class HomeView(PublicViewMixin, TemplateView):
         return render_to_string("includes/timeline.html", {"timeline": built}) if built else ""
 
 
+class CardList:
+    """The conference list for a set of filters, as Paginator reads a list: its count, and a slice
+    of it as its cards' plain rows (public/templatetags/cards.py)."""
+
+    def __init__(self, filters):
+        self.filters = filters
+
+    def count(self):
+        return LIST_CARDS.count(**self.filters)
+
+    def __getitem__(self, page):
+        return cards_of(LIST_CARDS.rows(page.start, page.stop - page.start, **self.filters))
+
+
 class ConferenceListView(PublicViewMixin, ListView):
     model = Conference
     reads = CONFERENCE_LIST_READS
     paginate_by = PAGE_SIZE
     context_object_name = "conferences"
+    template_name = "conferences/conference_list.html"
     extra_context = {
         "page_meta": PageMeta(
             _("Conferences"),
@@ -132,23 +153,17 @@ class ConferenceListView(PublicViewMixin, ListView):
 
     def get_queryset(self):
         self.form = ConferenceFilterForm(self.request.GET or None, request=self.request)
-        return self.form.filter(Conference.objects.newest_first())
+        return CardList(self.form.filters())
 
-    def get_paginator(self, queryset, *args, **kwargs):
-        paginator = super().get_paginator(queryset, *args, **kwargs)
-        if not queryset.query.where:
+    def get_paginator(self, conferences, *args, **kwargs):
+        paginator = super().get_paginator(conferences, *args, **kwargs)
+        if not conferences.filters:
             # Unfiltered, the count reads the whole table: counted once while no conference is
             # added or deleted (state.remember), not again for each request.
             paginator.count = state.remember(
-                self.request, "conference-count", queryset.count, reads={rows_tag(Conference)}
+                self.request, "conference-count", conferences.count, reads={rows_tag(Conference)}
             )
         return paginator
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, _rows, is_paginated = super().paginate_queryset(queryset, page_size)
-        # The page's cards as plain rows (public/templatetags/cards.py).
-        page.object_list = card_rows(page.object_list)
-        return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
