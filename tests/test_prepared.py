@@ -1,6 +1,6 @@
-"""The queries compiled once (public/prepared.py) of the conference and country pages read what the
-ORM reads: the same rows, in the same order, with the database's converters applied, for any
-conference or country."""
+"""The queries compiled once (public/prepared.py) of the conference and country pages and of the
+conference list read what the ORM reads: the same rows, in the same order, with the database's
+converters applied, for any conference, country or set of filters."""
 
 import datetime
 
@@ -17,6 +17,7 @@ from public.templatetags.cards import CARD_COLUMNS
 from public.views import countries
 from public.views.conferences import LIST_CARDS
 from tests import factories as make
+from tests.test_public_pages import calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +83,6 @@ def test_the_country_page_reads_its_country_whole_as_the_orm_does():
     assert countries.COUNTRY("ZZ") == []
 
 
-
 # Sets of the conference list's filters, as the form gives them: each branch of filtered().
 FILTER_SETS = [
     {},
@@ -102,8 +102,6 @@ FILTER_SETS = [
 
 @pytest.mark.parametrize("filters", FILTER_SETS, ids=lambda filters: "&".join(map(str, filters.items())) or "none")
 def test_the_lists_compiled_query_reads_and_counts_what_the_orm_does(filters):
-    from tests.test_public_pages import calendar
-
     calendar()
     libya = make.named_country("LY")
     for number in range(7):
