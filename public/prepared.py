@@ -72,21 +72,43 @@ def read_rows(alias, sql, params, converters):
 
 
 class Prepared:
-    def __init__(self, model, build):
+    """A query of plain rows by one key, compiled once per database and language; with `slots`, by
+    a list of keys (`pk__in`): `build` is then given that many stand-ins, and a call fills them
+    with its keys, the first repeated in the slots left over (a repeat changes nothing in IN),
+    a longer list read `slots` keys at a time."""
+
+    def __init__(self, model, build, slots=None):
         self.model = model
         self.build = build
+        self.slots = slots
         self.compiled = {}
 
     def compile(self, alias):
-        sql, params, converters = compile_rows(self.build(manager_rows(self.model, alias), STAND_IN), alias)
-        # Where the key goes: the stand-in, as the field prepared it (a number, or its text for a slug).
-        keys = [index for index, param in enumerate(params) if param in (STAND_IN, str(STAND_IN))]
-        if not keys:
-            raise ValueError("A prepared query is filtered by its key.")
+        stand_ins = [STAND_IN] if self.slots is None else [STAND_IN - slot for slot in range(self.slots)]
+        queryset = self.build(manager_rows(self.model, alias), STAND_IN if self.slots is None else stand_ins)
+        sql, params, converters = compile_rows(queryset, alias)
+        # Where each key goes: its stand-in, as the field prepared it (a number, or its text for a slug).
+        keys = [
+            (index, slot)
+            for index, param in enumerate(params)
+            for slot, stand_in in enumerate(stand_ins)
+            if param in (stand_in, str(stand_in))
+        ]
+        if {slot for _index, slot in keys} != set(range(len(stand_ins))):
+            raise ValueError("A prepared query is filtered by its key, or by each of its keys.")
         return sql, params, keys, converters
 
     def __call__(self, key):
-        """The rows (tuples, in the values_list's order) for `key`."""
+        """The rows (tuples, in the values_list's order) for `key`, or for each key of a list."""
+        if self.slots is None:
+            return self.read([key])
+        keys, rows = list(key), []
+        for start in range(0, len(keys), self.slots):
+            chunk = keys[start:start + self.slots]
+            rows += self.read(chunk + chunk[:1] * (self.slots - len(chunk)))
+        return rows
+
+    def read(self, values):
         alias = router.db_for_read(self.model)
         # Per language too, should a queryset depend on it.
         found = self.compiled.get((alias, translation.get_language()))
@@ -94,8 +116,8 @@ class Prepared:
             found = self.compiled[alias, translation.get_language()] = self.compile(alias)
         sql, params, keys, converters = found
         params = params.copy()
-        for index in keys:
-            params[index] = key
+        for index, slot in keys:
+            params[index] = values[slot]
         return read_rows(alias, sql, params, converters)
 
 

@@ -83,6 +83,26 @@ def test_the_country_page_reads_its_country_whole_as_the_orm_does():
     assert countries.COUNTRY("ZZ") == []
 
 
+def test_a_query_by_keys_reads_the_cards_the_orm_reads_for_any_number_of_keys():
+    records = [make.conference(host_country=make.named_country("TN") if number % 2 else None) for number in range(7)]
+    by_keys = Prepared(
+        Conference, lambda rows, keys: rows.filter(pk__in=keys).order_by().values_list(*CARD_COLUMNS), slots=3
+    )
+    for chosen in ([], records[:1], records[:3], records[1:6], records):  # none, fewer than, as many as, more
+        expected = list(Conference.objects.filter(pk__in=[r.pk for r in chosen]).values_list(*CARD_COLUMNS))
+        assert sorted(by_keys([record.pk for record in chosen])) == sorted(expected)
+    # The country page's: a page of each group at once.
+    assert sorted(countries.CARDS([record.pk for record in records])) == sorted(
+        Conference.objects.values_list(*CARD_COLUMNS)
+    )
+
+
+def test_a_query_by_keys_takes_each_of_its_keys():
+    one_slot_lost = Prepared(Conference, lambda rows, keys: rows.filter(pk__in=keys[1:]).values_list("pk"), slots=2)
+    with pytest.raises(ValueError):
+        one_slot_lost([1])
+
+
 # Sets of the conference list's filters, as the form gives them: each branch of filtered().
 FILTER_SETS = [
     {},
