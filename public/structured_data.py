@@ -1,8 +1,9 @@
 """What a page tells machines about itself: its description, its preview, and schema.org JSON-LD.
 
 - `describe(text)`: a meta description, whitespace folded and cut at a word near 160 characters.
-- `PageMeta`: a page's title, description and Open Graph type, for templates/includes/meta.html
-  (the meta description, Open Graph and Twitter card tags in the head of every page).
+- `PageMeta`: a page's title, description and Open Graph type, for the page_meta_tags tag
+  (public/templatetags/site_tags.py: the meta description, Open Graph and Twitter card tags in
+  the head of every page).
 - `event()`, `person()`, `organization()`, `place()`: schema.org JSON-LD for a conference, a person,
   an organization and a country, in the active language, built only from what is recorded:
   a date is written only as far as it is known ("2025-08-25", "2026-02", "2025") and left out

@@ -8,11 +8,12 @@ from urllib.parse import urlsplit
 from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.template.defaultfilters import date
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils import translation
 from django.utils.formats import localize
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -150,6 +151,64 @@ def preview_image(context):
         "url": addresses.absolute_url(request, address), "alt": alt,
         "width": previews.WIDTH, "height": previews.HEIGHT,
     }
+
+
+# The locales of og:locale, by language.
+OG_LOCALES = {"ar": "ar_AR", "en": "en_US"}
+
+
+@register.simple_tag(takes_context=True)
+def page_meta_tags(context):
+    """The page's description and its preview when its address is pasted into an article, a chat
+    or a social network (Open Graph, Twitter card), in the page's language, as <meta> tags.
+
+    The view gives `page_meta` (public.structured_data.PageMeta); a page without one is described
+    as the portal. og:url is the canonical address, from `versions` (the language_versions tag in
+    base.html). The image is the page's own (a conference, a country, a series: public/previews.py)
+    or the site's. Drawn here rather than by an included template: every page has them.
+    """
+    page_meta, versions = context.get("page_meta"), context.get("versions") or {}
+    site_name = gettext("Security Conferences in Africa")
+    title = conditional_escape((page_meta and page_meta.title) or site_name)
+    description = conditional_escape((page_meta and page_meta.description) or gettext(
+        "A bilingual reference on security and intelligence conferences in Africa, every fact backed by "
+        "the reports it comes from."
+    ))
+    og_type = (page_meta and page_meta.og_type) or "website"
+    tags = [
+        f'<meta name="description" content="{description}">',
+        f'<meta property="og:site_name" content="{conditional_escape(site_name)}">',
+        f'<meta property="og:title" content="{title}">',
+        f'<meta property="og:description" content="{description}">',
+        f'<meta property="og:type" content="{conditional_escape(og_type)}">',
+    ]
+    if versions.get("current"):
+        tags.append(f'<meta property="og:url" content="{conditional_escape(versions["current"])}">')
+    tags.append(f'<meta property="og:locale" content="{OG_LOCALES.get(translation.get_language(), "en_US")}">')
+    for version in versions.get("others", ()):
+        tags.append(f'<meta property="og:locale:alternate" content="{OG_LOCALES.get(version["code"], "en_US")}">')
+    if og_type == "article" and page_meta.modified:
+        tags.append(f'<meta property="article:modified_time" content="{date(page_meta.modified, "c")}">')
+    image = preview_image(context)
+    if image:
+        url, alt = conditional_escape(image["url"]), conditional_escape(image["alt"])
+        tags += [
+            f'<meta property="og:image" content="{url}">',
+            '<meta property="og:image:type" content="image/png">',
+            f'<meta property="og:image:width" content="{image["width"]}">',
+            f'<meta property="og:image:height" content="{image["height"]}">',
+            f'<meta property="og:image:alt" content="{alt}">',
+            '<meta name="twitter:card" content="summary_large_image">',
+            f'<meta name="twitter:image" content="{url}">',
+            f'<meta name="twitter:image:alt" content="{alt}">',
+        ]
+    else:
+        tags.append('<meta name="twitter:card" content="summary">')
+    tags += [
+        f'<meta name="twitter:title" content="{title}">',
+        f'<meta name="twitter:description" content="{description}">',
+    ]
+    return mark_safe("\n  ".join(tags))
 
 
 @lru_cache(maxsize=16)
