@@ -238,7 +238,7 @@ class SearchEntryQuerySet(models.QuerySet):
                 f" WHERE {checks}"
             )
             params += [f"%{_like(phrase)}%" for phrase in phrases]
-        one_word = terms[0][0] if len(terms) == 1 and len(terms[0]) == 1 else None
+        one_word = terms[0][0] if len(terms) == 1 and len(terms[0]) == 1 and not phrases else None
         return Words(sql, params, at_most, one_word)
 
     @staticmethod

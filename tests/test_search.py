@@ -988,12 +988,14 @@ def words_of_the_index():
 
 def queries_of_every_kind():
     """Every word of the index whole, its start (a short key: at the start of a word only) and a
-    part inside it; phrases, several keys, Arabic, and keys no word holds."""
+    part inside it; phrases (one of a word repeated), several keys, Arabic, and keys no word holds."""
     words = sorted({word for text_ in SearchEntry.objects.values_list("text", flat=True)
                     for word in text_.split(" ") if word not in ("", "|")})
     queries = []
     for word in words:
         queries += [word, word[:1], word[:2], word[1:4], word[-3:]]
+    # A phrase of one word twice: found in no text, though each of its words is.
+    queries += [f'"{word} {word}"' for word in words[::50]]
     queries += [
         '"united nations"', '"security services of africa"', '"nations office"', '"ations offi"', '"un office"',
         "united office", "UN counter", "CISSA 20 Benghazi", "الامن والاستخبارات", '"اجهزه الامن"', "سيسا ٢٠",
