@@ -433,17 +433,14 @@ class SearchEntryQuerySet(models.QuerySet):
             counted = 'SELECT "matched".*, COUNT(*) OVER (PARTITION BY "kind") AS "kind_total"'
             return f'{counted} FROM ({found.sql}) AS "matched"', found.params
         table = connections[self.db].ops.quote_name(self.model._meta.db_table)
-        named_sql, named_params = (
-            self.model._default_manager
-            .filter(Q(names__contains=f"| {query.name} |") | _all_contain("names", query.keys))
-            .order_by().values("pk").query.sql_with_params()
-        )
+        named = Q(names__contains=f"| {query.name} |") | _all_contain("names", query.keys)
         # Any word of the query: the entries whose rank is not 0 (plainto_tsquery joins the words with &).
         any_word = f"regexp_replace(({ts_sql})::text, ' (&|<[0-9-]+>) ', ' | ', 'g')::tsquery"
-        worded = f'SELECT "id" FROM {table} WHERE "document" @@ {any_word}'
-        # The parameters of the names' query, then of the words'.
-        subquery_params = [*named_params, *ts_params]
         if found.one_word is None:
+            named_sql, named_params = (
+                self.model._default_manager.filter(named).order_by().values("pk").query.sql_with_params()
+            )
+            worded = f'SELECT "id" FROM {table} WHERE "document" @@ {any_word}'
             return (
                 f"""SELECT "pk", "kind", "date", "kind_total" FROM (
                     SELECT "matched".*, COUNT(*) OVER (PARTITION BY "kind") AS "kind_total",
@@ -451,10 +448,20 @@ class SearchEntryQuerySet(models.QuerySet):
                     FROM ({found.sql}) AS "matched"
                 ) AS "near"
                 WHERE "near" <= %s OR "pk" IN ({named_sql}) OR "pk" IN ({worded})""",
-                [*found.params, size, *subquery_params],
+                [*found.params, size, *named_params, *ts_params],
             )
-        # One word: each kind's count, and its first by date, read from the postings' index.
+        # One word: each kind's count, and its first by date, read from the postings' index; and of
+        # those named or worded, the matches: those whose `text` holds the key, as a posting of the
+        # word says (see _by_words). Checking each posting of the word against them read them all.
+        # OFFSET 0: `text` is checked on those few rows, not searched through its own index.
         word = found.one_word
+        named_or_worded, named_or_worded_params = (
+            self.model._default_manager
+            .filter(named | RawSQL(f'{table}."document" @@ {any_word}', ts_params, output_field=models.BooleanField()))
+            .order_by().values_list("pk", "kind", "date", "text").query.sql_with_params()
+        )
+        key = query.keys[0]
+        held = f"{' ' if len(key) < SHORT_KEY else ''}{_like(key)}"
         return (
             f"""WITH "totals" AS (
                     SELECT "kind", COUNT(*) AS "kind_total" FROM search_posting WHERE term_id = %s GROUP BY "kind"
@@ -466,10 +473,9 @@ class SearchEntryQuerySet(models.QuerySet):
                         ORDER BY date DESC NULLS LAST FETCH FIRST %s ROWS WITH TIES
                     ) AS "first"
                     UNION
-                    SELECT entry_id, kind, date FROM search_posting
-                    WHERE term_id = %s AND (entry_id IN ({named_sql}) OR entry_id IN ({worded}))
+                    SELECT "pk", "kind", "date" FROM ({named_or_worded} OFFSET 0) AS "held" WHERE "text" LIKE %s
                 ) AS "few" JOIN "totals" USING ("kind")""",
-            [word, word, size, word, *subquery_params],
+            [word, word, size, *named_or_worded_params, f"%{held}%"],
         )
 
 
