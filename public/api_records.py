@@ -37,11 +37,11 @@ from conferences.models import (
 from core import tags as cache_tags
 from core.addresses import cached_reverse
 from core.dates import iso_or_none
+from core.prepared import Prepared
 from organizations.models import Organization
 from participants.models import Country, Person
 
 from .conference_page import PLAIN, STAND_IN
-from .prepared import Prepared
 from .schemas import LANGUAGES, text
 from .security import web_address
 

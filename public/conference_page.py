@@ -42,11 +42,11 @@ from conferences.models import (
 )
 from core import tags as cache_tags
 from core.addresses import cached_reverse
+from core.prepared import Prepared, concrete
 from organizations.models import Organization
 from participants.models import Country, Person
 
 from .evidence import Marks, References, shared
-from .prepared import Prepared, concrete
 from .templatetags.site_tags import isolate_runs
 
 

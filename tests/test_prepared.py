@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from conferences.models import Citation, Conference, Participation
+from core.prepared import Compiled, Prepared, concrete
 from participants.models import Country
 from public import conference_page
-from public.prepared import Compiled, Prepared, concrete
 from public.templatetags.cards import CARD_COLUMNS
 from public.views import countries
 from public.views.conferences import LIST_CARDS

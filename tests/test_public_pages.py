@@ -564,7 +564,7 @@ def test_conference_list_is_paginated_and_pages_keep_the_filters(client):
 
 
 def test_a_filtered_list_compiles_its_query_once_for_its_filters(client):
-    """Another page of the same filters runs the SQL compiled for the first (public/prepared.py):
+    """Another page of the same filters runs the SQL compiled for the first (core/prepared.py):
     no query of conferences is compiled again."""
     calendar()  # three held in Libya
     libya = make.named_country("LY")

@@ -23,6 +23,7 @@ from conferences.models import (
     Topic,
 )
 from core import state
+from core.prepared import Compiled
 from core.tags import reads, rows_tag
 from organizations.models import Organization
 from participants.models import Country
@@ -30,7 +31,6 @@ from participants.models import Country
 from .. import conference_page, previews, structured_data, timeline
 from ..cite_box import cite_box
 from ..forms import ConferenceFilterForm
-from ..prepared import Compiled
 from ..queries import busiest, related_count
 from ..structured_data import PageMeta, text_in
 from ..templatetags.cards import CARD_COLUMNS, card_rows, cards_of

@@ -20,6 +20,7 @@ from django.views.generic import DetailView, ListView
 from conferences.models import Attendance, Citation, Conference, Participation
 from core import state, tags
 from core.addresses import cached_reverse, reverser
+from core.prepared import Prepared, concrete
 from core.tags import reads
 from organizations.models import Organization, OrganizationKind, Position
 from participants.models import Country, Person, Region
@@ -27,7 +28,6 @@ from participants.models import Country, Person, Region
 from .. import maps, previews, structured_data
 from ..evidence import References
 from ..maps import ABSENT, ANNOUNCED, HOST, PARTICIPANT
-from ..prepared import Prepared, concrete
 from ..queries import related_count
 from ..structured_data import PageMeta, text_in
 from ..templatetags.cards import CARD_COLUMNS, cards_of, tag_cards
