@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db import router
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import tags
+from core.prepared import Prepared
 
 from .models import INDEX_TAG, SearchEntry, SearchKind, SearchWord
 from .query import DISPLAY_WORD, SHORT_KEY, Query, planned_for_each_query, word_keys
@@ -35,6 +37,14 @@ EXAMPLES = [("سيسا", "ar"), ("حفتر", "ar"), ("المخابرات", "ar")
 GROUP_SIZE = 5
 PAGE_SIZE = 20
 EXCERPT_WORDS = 30
+
+# What a result shows of its entry: every column but the searched text.
+SHOWN_COLUMNS = [field.attname for field in SearchEntry._meta.concrete_fields if field.name not in ("names", "text")]
+# The entries of the results, read by primary key: at most a group of each kind.
+SHOWN = Prepared(
+    SearchEntry, lambda rows, keys: rows.filter(pk__in=keys).order_by().values_list(*SHOWN_COLUMNS),
+    slots=GROUP_SIZE * len(SearchKind),
+)
 
 # Headings of the groups, in the order they are shown (the site's own menu names).
 HEADINGS = {
@@ -207,6 +217,12 @@ def search(query, kind, language, page_number=None):
         return _search(query, kind, language, page_number)
 
 
+def _shown(pks):
+    """{pk: entry} of the entries `pks`, with the columns a result shows."""
+    alias = router.db_for_read(SearchEntry)
+    return {row[0]: SearchEntry.from_db(alias, SHOWN_COLUMNS, row) for row in SHOWN(pks)}
+
+
 def _search(query, kind, language, page_number):
     results = Results(query=query, kind=kind if kind in SearchKind.values else "")
     tags.add(INDEX_TAG)
@@ -233,7 +249,7 @@ def _search(query, kind, language, page_number):
         if not best:
             best = entries.best_of_each_kind(query, language, GROUP_SIZE, by_stem=True)
         counts = {kind: total for _pk, kind, total, _tier in best}
-        shown = entries.in_bulk([pk for pk, _kind, _total, _tier in best]) if best else {}
+        shown = _shown([pk for pk, _kind, _total, _tier in best]) if best else {}
         for value in kinds_in_order(best):
             # A row gone between the two queries (a rebuild committed meanwhile) is left out.
             hits = [
