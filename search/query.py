@@ -121,14 +121,45 @@ def _vendor(queryset):
     return connections[queryset.db].vendor
 
 
+def _held(keys, at_word_start=False):
+    """What a column must hold for each key: the key; after a space (at the start of a word) if
+    asked, or if the key is short (every word of a key column follows a space, so « or» finds
+    "or…" but not "for")."""
+    return [f"{' ' if at_word_start or len(key) < SHORT_KEY else ''}{key}" for key in keys]
+
+
 def _all_contain(column, keys, at_word_start=False):
-    """Every key occurs in `column`; at the start of a word if asked, or if the key is short
-    (every word of a key column follows a space, so « or» finds "or…" but not "for")."""
+    """Every key occurs in `column` (see _held)."""
     condition = Q()
-    for key in keys:
-        start = " " if at_word_start or len(key) < SHORT_KEY else ""
-        condition &= Q(**{f"{column}__contains": f"{start}{key}"})
+    for held in _held(keys, at_word_start):
+        condition &= Q(**{f"{column}__contains": held})
     return condition
+
+
+def _name_bonuses(query):
+    """The names' part of the rank, as (points, what `names` must all hold to earn them): the whole
+    query as a name, every key, every key at the start of a word (which the second implies)."""
+    return [
+        (NAME_POINTS, [f"| {query.name} |"]),
+        (4.0, _held(query.keys)),
+        (2.0, _held(query.keys, at_word_start=True)),
+    ]
+
+
+def _names_sql(query, column):
+    """(tier, named): SearchEntryQuerySet.tier(), and the condition that it is above 0, as SQL
+    of PostgreSQL on `column` (the quoted `names`), each with its parameters. The ranking by
+    words writes them itself: compiling the ORM's expressions cost more than running the query."""
+    bonuses = []
+    for points, held in _name_bonuses(query):
+        patterns = [f"%{_like(text)}%" for text in held]
+        bonuses.append((" AND ".join(f"{column} LIKE %s" for _pattern in patterns), patterns, points))
+    tier = " + ".join(f"CASE WHEN ({holds}) THEN %s ELSE %s END" for holds, _patterns, _points in bonuses)
+    tier_params = [param for _holds, patterns, points in bonuses for param in (*patterns, points, 0.0)]
+    # The third bonus implies the second: the names earn points when they earn either of the first two.
+    named = " OR ".join(f"({holds})" for holds, _patterns, _points in bonuses[:2])
+    named_params = [pattern for _holds, patterns, _points in bonuses[:2] for pattern in patterns]
+    return (tier, tier_params), (named, named_params)
 
 
 def _like(key):
@@ -245,14 +276,14 @@ class SearchEntryQuerySet(models.QuerySet):
     def tier(query):
         """The names' part of the rank (0 to 14): see ranked()."""
 
-        def bonus(condition, points):
+        def bonus(held, points):
+            condition = Q()
+            for text in held:
+                condition &= Q(names__contains=text)
             return Case(When(condition, then=Value(points)), default=Value(0.0), output_field=models.FloatField())
 
-        return (
-            bonus(Q(names__contains=f"| {query.name} |"), NAME_POINTS)
-            + bonus(_all_contain("names", query.keys), 4.0)
-            + bonus(_all_contain("names", query.keys, at_word_start=True), 2.0)
-        )
+        first, *others = [bonus(held, points) for points, held in _name_bonuses(query)]
+        return sum(others, first)
 
     def ranked(self, query, language):
         """Best first: the whole query is a name, then every key in the names, then at the
@@ -402,8 +433,8 @@ class SearchEntryQuerySet(models.QuerySet):
         entries = self.model._default_manager.all()
         compiler = entries.query.get_compiler(self.db)
         ts_sql, ts_params = compiler.compile(_ts_query(query).resolve_expression(entries.query))
-        tier_sql, tier_params = compiler.compile(self.tier(query).resolve_expression(entries.query))
-        candidates, candidate_params = self._candidates(query, found, size, ts_sql, ts_params)
+        (tier_sql, tier_params), named = _names_sql(query, f'{table}."names"')
+        candidates, candidate_params = self._candidates(query, found, size, ts_sql, ts_params, named)
         sql = f"""
             SELECT "pk", "kind", "kind_total", "tier" FROM (
                 SELECT "near"."pk", "near"."kind", "near"."kind_total", "entry"."tier", ROW_NUMBER() OVER (
@@ -425,21 +456,19 @@ class SearchEntryQuerySet(models.QuerySet):
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def _candidates(self, query, found, size, ts_sql, ts_params):
+    def _candidates(self, query, found, size, ts_sql, ts_params, named):
         """(sql, params) of the matches `found` (_by_words) that can be among the `size` best of
-        their kind, as rows (pk, kind, date, kind_total): see _best_of_each_kind_by_words."""
+        their kind, as rows (pk, kind, date, kind_total): see _best_of_each_kind_by_words. `named`:
+        (sql, params) of the condition that an entry's names earn it points (_names_sql)."""
         if found.at_most <= FEW_MATCHES:
             # Few: every match is ranked in full.
             counted = 'SELECT "matched".*, COUNT(*) OVER (PARTITION BY "kind") AS "kind_total"'
             return f'{counted} FROM ({found.sql}) AS "matched"', found.params
         table = connections[self.db].ops.quote_name(self.model._meta.db_table)
-        named = Q(names__contains=f"| {query.name} |") | _all_contain("names", query.keys)
+        named_sql, named_params = named
         # Any word of the query: the entries whose rank is not 0 (plainto_tsquery joins the words with &).
         any_word = f"regexp_replace(({ts_sql})::text, ' (&|<[0-9-]+>) ', ' | ', 'g')::tsquery"
         if found.one_word is None:
-            named_sql, named_params = (
-                self.model._default_manager.filter(named).order_by().values("pk").query.sql_with_params()
-            )
             worded = f'SELECT "id" FROM {table} WHERE "document" @@ {any_word}'
             return (
                 f"""SELECT "pk", "kind", "date", "kind_total" FROM (
@@ -447,7 +476,7 @@ class SearchEntryQuerySet(models.QuerySet):
                         RANK() OVER (PARTITION BY "kind" ORDER BY "date" DESC NULLS LAST) AS "near"
                     FROM ({found.sql}) AS "matched"
                 ) AS "near"
-                WHERE "near" <= %s OR "pk" IN ({named_sql}) OR "pk" IN ({worded})""",
+                WHERE "near" <= %s OR "pk" IN (SELECT "id" FROM {table} WHERE {named_sql}) OR "pk" IN ({worded})""",
                 [*found.params, size, *named_params, *ts_params],
             )
         # One word: each kind's count, and its first by date, read from the postings' index; and of
@@ -455,13 +484,6 @@ class SearchEntryQuerySet(models.QuerySet):
         # word says (see _by_words). Checking each posting of the word against them read them all.
         # OFFSET 0: `text` is checked on those few rows, not searched through its own index.
         word = found.one_word
-        named_or_worded, named_or_worded_params = (
-            self.model._default_manager
-            .filter(named | RawSQL(f'{table}."document" @@ {any_word}', ts_params, output_field=models.BooleanField()))
-            .order_by().values_list("pk", "kind", "date", "text").query.sql_with_params()
-        )
-        key = query.keys[0]
-        held = f"{' ' if len(key) < SHORT_KEY else ''}{_like(key)}"
         return (
             f"""WITH "totals" AS (
                     SELECT "kind", COUNT(*) AS "kind_total" FROM search_posting WHERE term_id = %s GROUP BY "kind"
@@ -473,9 +495,12 @@ class SearchEntryQuerySet(models.QuerySet):
                         ORDER BY date DESC NULLS LAST FETCH FIRST %s ROWS WITH TIES
                     ) AS "first"
                     UNION
-                    SELECT "pk", "kind", "date" FROM ({named_or_worded} OFFSET 0) AS "held" WHERE "text" LIKE %s
+                    SELECT "id", "kind", "date" FROM (
+                        SELECT "id", "kind", "date", "text" FROM {table}
+                        WHERE {named_sql} OR "document" @@ {any_word} OFFSET 0
+                    ) AS "held" WHERE "text" LIKE %s
                 ) AS "few" JOIN "totals" USING ("kind")""",
-            [word, word, size, *named_or_worded_params, f"%{held}%"],
+            [word, word, size, *named_params, *ts_params, f"%{_like(_held(query.keys)[0])}%"],
         )
 
 
