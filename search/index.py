@@ -326,9 +326,10 @@ def _words(rows):
     return words
 
 
-# --- PostgreSQL's index of words (search migration 0005; search.query reads it) ----------------
+# --- PostgreSQL's index of words (search migrations 0005 and 0006; search.query reads it) -------
 # `search_term`: every distinct word of the entries' `text`; `search_posting`: (term, entry, the
-# entry's kind and date) for each word of each entry, deleted with the entry (a trigger).
+# entry's kind and date) for each word of each entry, deleted with the entry (a trigger);
+# `search_term_total`: how many entries of each kind hold each word, kept with the postings.
 
 TERMS_SQL = """
     INSERT INTO search_term (key)
@@ -352,6 +353,14 @@ ALL_TERMS = "JOIN search_term AS term ON md5(term.key) = md5(words.word) AND ter
 EACH_TERM = """CROSS JOIN LATERAL (
         SELECT id FROM search_term AS term WHERE md5(term.key) = md5(words.word) AND term.key = words.word LIMIT 1
     ) AS term"""
+# An edit's postings, added to their words' totals as they are written (the trigger that deletes
+# an entry's postings takes them off).
+ADD_TO_TOTALS = """
+    WITH posted AS ({insert} RETURNING term_id, kind)
+    INSERT INTO search_term_total (term_id, kind, total)
+    SELECT term_id, kind, COUNT(*) FROM posted GROUP BY term_id, kind
+    ON CONFLICT (term_id, kind) DO UPDATE SET total = search_term_total.total + excluded.total
+"""
 POSTING_INDEXES = [
     "CREATE UNIQUE INDEX {prefix}_term ON {postings} (term_id, kind, date DESC NULLS LAST, entry_id)",
     "CREATE INDEX {prefix}_entry ON {postings} (entry_id)",
@@ -370,10 +379,12 @@ def postings_sql(postings="search_posting", where=""):
 
 
 def _write_words(cursor, postings="search_posting", where="", params=()):
-    """Add the words of the entries (those `where` selects) to search_term, and their postings."""
+    """Add the words of the entries (those `where` selects) to search_term, and their postings;
+    an edit's (`where`) to the totals too (a rebuild counts them once all are written)."""
     entries = connection.ops.quote_name(SearchEntry._meta.db_table)
     cursor.execute(TERMS_SQL.format(entries=entries, where=where), params)
-    cursor.execute(postings_sql(postings, where), params)
+    insert = postings_sql(postings, where)
+    cursor.execute(ADD_TO_TOTALS.format(insert=insert) if where else insert, params)
 
 
 def _rebuild_words(cursor):
@@ -394,30 +405,37 @@ def _rebuild_words(cursor):
         "DELETE FROM search_term AS term"
         " WHERE NOT EXISTS (SELECT FROM search_posting AS posting WHERE posting.term_id = term.id)"
     )
-    cursor.execute("ANALYZE search_term")
-    cursor.execute("ANALYZE search_posting")
+    cursor.execute("DELETE FROM search_term_total")
+    cursor.execute(
+        "INSERT INTO search_term_total (term_id, kind, total)"
+        " SELECT term_id, kind, COUNT(*) FROM search_posting GROUP BY term_id, kind"
+    )
+    for table in ("search_term", "search_posting", "search_term_total"):
+        cursor.execute(f"ANALYZE {table}")
 
 
-# The index's lock on PostgreSQL (an advisory lock, for a transaction): a rebuild holds it alone,
-# an edit's rewrite of some rows shares it with the others. Without it, an edit committed while a
-# rebuild ran rewrote its rows beside the rebuild's, which held what the rebuild had read before
-# the edit: its insert waited for the rebuild and then failed on the row the rebuild had written,
-# and the index held the record as it was until its next save. With it, the edit's rewrite waits
-# for the rebuild to commit and replaces that row; a rebuild waits for the rewrites under way.
+# The index's lock on PostgreSQL (an advisory lock, for a transaction), held by a rebuild and by
+# an edit's rewrite of some rows, each alone. Without it, an edit committed while a rebuild ran
+# rewrote its rows beside the rebuild's, which held what the rebuild had read before the edit: its
+# insert waited for the rebuild and then failed on the row the rebuild had written, and the index
+# held the record as it was until its next save. With it, the edit's rewrite waits for the rebuild
+# to commit and replaces that row; a rebuild waits for the rewrite under way. Two edits' rewrites
+# wait for each other too: each changes the totals of the words it adds or removes
+# (search_term_total), and two at once could each hold a total the other waits for.
 # (SQLite runs one writing transaction at a time.)
 INDEX_LOCK = 0x5EA4C4_1DE8  # any number of the portal's own
 
 
-def _lock_index(alone):
+def _lock_index():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT pg_advisory_xact_lock{'' if alone else '_shared'}(%s)", [INDEX_LOCK])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INDEX_LOCK])
 
 
 @transaction.atomic
 def rebuild():
     """Rewrite the whole index and its vocabulary; returns the number of rows."""
-    _lock_index(alone=True)
+    _lock_index()
     postgresql = connection.vendor == "postgresql"
     if postgresql:
         with connection.cursor() as cursor:
@@ -449,7 +467,7 @@ def vacuum_words():
     """
     if connection.vendor == "postgresql" and connection.get_autocommit() and not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            for table in ("search_posting", SearchEntry._meta.db_table, "search_term"):
+            for table in ("search_posting", SearchEntry._meta.db_table, "search_term", "search_term_total"):
                 cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
 
 
@@ -460,7 +478,7 @@ def reindex(kind, ids):
     ids = list(ids)
     if not ids:
         return
-    _lock_index(alone=False)
+    _lock_index()
     SearchEntry.objects.filter(kind=kind, object_id__in=ids).delete()  # their postings with them (a trigger)
     rows = list(BUILDERS[kind](ids))
     _write(rows)

@@ -46,8 +46,9 @@ class SearchEntry(models.Model):
     a tsvector the database generates from the display text for full-text search; and GIN
     indexes, trigram on `text` and full-text on `document` (migrations 0002 and 0003 of conferences,
     where the table began), and trigram on `names`. Its rows' words are indexed in `search_term`
-    and `search_posting`, which the search reads instead of `text` (search migration 0005,
-    search.index); triggers delete a row's postings with it.
+    and `search_posting`, and counted by kind in `search_term_total`, which the search reads
+    instead of `text` (search migrations 0005 and 0006, search.index); triggers delete a row's
+    postings with it, and take them off the totals.
     """
 
     kind = models.CharField(max_length=12, choices=SearchKind.choices)

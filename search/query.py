@@ -62,6 +62,8 @@ DISPLAY_WORD = re.compile(r"[^\s()\[\]{}«»\"“”„‹›,،;؛:!?؟|/<>&]+"
 
 # The entries that hold a query's keys, as SearchEntryQuerySet._by_words finds them.
 Words = namedtuple("Words", "sql params at_most one_word")
+# How many entries of each kind hold a word (PostgreSQL's index of words: search migration 0006).
+TOTALS_OF_WORD = 'SELECT "kind", "total" AS "kind_total" FROM search_term_total WHERE term_id = %s AND "total" > 0'
 
 
 def clean(raw):
@@ -216,8 +218,8 @@ class SearchEntryQuerySet(models.QuerySet):
     def _by_words(self, query):
         """Words(sql, params, at most, one word) of the entries that hold every key of `query`, as
         rows (pk, kind, date), read from PostgreSQL's index of words (search migration 0005) rather
-        than from `text`; an upper bound of their number when it is FEW_MATCHES or fewer (the
-        postings of the narrowest key's words; else FEW_MATCHES + 1); and the word's id when they
+        than from `text`; an upper bound of their number (the postings of the narrowest key's
+        words, from their totals: `search_term_total`, migration 0006); and the word's id when they
         are the postings of one word. None when a key is in no word (then no entry holds it).
 
         `text` is its words separated by single spaces (a part's bounds, "|", are not words),
@@ -237,12 +239,12 @@ class SearchEntryQuerySet(models.QuerySet):
                 pattern = f"{_like(word)}%" if len(key) < SHORT_KEY else f"%{_like(word)}%"
                 if pattern not in patterns:
                     patterns.append(pattern)
-        # Each key's words, and how many postings they have (counted up to FEW_MATCHES + 1 only;
-        # OFFSET 0: the words are looked up once, not once for each use).
+        # Each key's words, and how many postings they have (OFFSET 0: the words are looked up
+        # once, not once for each use).
         looked_up = ", ".join(
-            f"(SELECT ids, (SELECT COUNT(*) FROM (SELECT FROM search_posting WHERE term_id = ANY(ids)"
-            f" LIMIT {FEW_MATCHES + 1}) AS posting) FROM (SELECT ARRAY("
-            f"SELECT id FROM search_term WHERE key LIKE %s ORDER BY id) AS ids OFFSET 0) AS term) AS key{number}"
+            f"(SELECT ids, (SELECT COALESCE(SUM(total), 0) FROM search_term_total WHERE term_id = ANY(ids))"
+            f" FROM (SELECT ARRAY(SELECT id FROM search_term WHERE key LIKE %s ORDER BY id) AS ids OFFSET 0) AS term)"
+            f" AS key{number}"
             for number, _pattern in enumerate(patterns)
         )
         with connections[self.db].cursor() as cursor:
@@ -394,7 +396,12 @@ class SearchEntryQuerySet(models.QuerySet):
             if found is None:
                 return {}
             with connections[self.db].cursor() as cursor:
-                cursor.execute(f'SELECT "kind", COUNT(*) FROM ({found.sql}) AS "matched" GROUP BY "kind"', found.params)
+                if found.one_word is None:
+                    cursor.execute(
+                        f'SELECT "kind", COUNT(*) FROM ({found.sql}) AS "matched" GROUP BY "kind"', found.params
+                    )
+                else:
+                    cursor.execute(TOTALS_OF_WORD, [found.one_word])
                 return dict(cursor.fetchall())
         rows = self.matching(query, by_stem).order_by().values_list("kind").annotate(total=Count("pk"))
         return dict(rows)
@@ -485,9 +492,7 @@ class SearchEntryQuerySet(models.QuerySet):
         # OFFSET 0: `text` is checked on those few rows, not searched through its own index.
         word = found.one_word
         return (
-            f"""WITH "totals" AS (
-                    SELECT "kind", COUNT(*) AS "kind_total" FROM search_posting WHERE term_id = %s GROUP BY "kind"
-                )
+            f"""WITH "totals" AS ({TOTALS_OF_WORD})
                 SELECT "few".*, "totals"."kind_total" FROM (
                     SELECT "first".* FROM "totals" CROSS JOIN LATERAL (
                         SELECT entry_id AS pk, kind, date FROM search_posting

@@ -969,7 +969,8 @@ postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="
 
 
 def words_of_the_index():
-    """{(entry id, word)} as the entries' `text` holds them, and as search_posting does."""
+    """{(entry id, word)} as the entries' `text` holds them, and as search_posting does; each word's
+    totals by kind (search_term_total) checked against its postings."""
     held = {
         (pk, word) for pk, text_ in SearchEntry.objects.values_list("pk", "text")
         for word in text_.split(" ") if word not in ("", "|")
@@ -982,7 +983,18 @@ def words_of_the_index():
             " LEFT JOIN conferences_searchentry AS entry ON entry.id = posting.entry_id"
         )
         rows = cursor.fetchall()
+        cursor.execute(
+            "SELECT term_id, kind, COUNT(*) FROM search_posting GROUP BY term_id, kind"
+            " EXCEPT SELECT term_id, kind, total FROM search_term_total"
+        )
+        uncounted = cursor.fetchall()
+        cursor.execute(
+            "SELECT term_id, kind, total FROM search_term_total WHERE total <> 0"
+            " EXCEPT SELECT term_id, kind, COUNT(*) FROM search_posting GROUP BY term_id, kind"
+        )
+        miscounted = cursor.fetchall()
     assert all(same for _pk, _word, same in rows), "a posting's kind and date are its entry's"
+    assert uncounted == [] and miscounted == [], "each word's totals by kind are its postings'"
     return held, {(pk, word) for pk, word, _same in rows}
 
 
