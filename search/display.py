@@ -14,18 +14,20 @@ escaped, and the words whose search key holds a query key (or makes up part of o
 so «الافريقية» marks «الإفريقية», and «Hamouchi» marks «Hammouchi».
 """
 
+import html
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db import router
-from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import tags
+from core.addresses import cached_reverse
 from core.prepared import Prepared
 
 from .models import INDEX_TAG, SearchEntry, SearchKind, SearchWord
@@ -82,15 +84,23 @@ def _matches(keys, query_words):
     return False
 
 
+@lru_cache(maxsize=100_000)
+def _marked(word, query_words):
+    """Whether the displayed `word` is one the query's words (a tuple) asked for; remembered, since
+    the same words recur in every result."""
+    return _matches(word_keys(word), query_words)
+
+
 def highlight(text, query_words):
     """`text`, escaped, with its matched words in <mark>; and whether any matched."""
+    query_words = tuple(query_words)
     parts, last, found = [], 0, False
     for match in DISPLAY_WORD.finditer(text or ""):
-        if _matches(word_keys(match.group()), query_words):
-            parts.append(escape(text[last:match.start()]))
-            parts.append(format_html("<mark>{}</mark>", match.group()))
+        if _marked(match.group(), query_words):
+            parts.append(html.escape(text[last:match.start()]))
+            parts.append(f"<mark>{html.escape(match.group())}</mark>")
             last, found = match.end(), True
-    parts.append(escape((text or "")[last:]))
+    parts.append(html.escape((text or "")[last:]))
     return mark_safe("".join(parts)), found
 
 
@@ -99,9 +109,10 @@ def excerpt(text, query_words, size=EXCERPT_WORDS):
     words = (text or "").split()
     if not words:
         return ""
+    query_words = tuple(query_words)
     first = next(
         (index for index, word in enumerate(words)
-         if any(_matches(word_keys(match.group()), query_words) for match in DISPLAY_WORD.finditer(word))),
+         if any(_marked(match.group(), query_words) for match in DISPLAY_WORD.finditer(word))),
         0,
     )
     start = max(0, min(first - size // 3, len(words) - size))
@@ -137,7 +148,7 @@ class Hit:
                     also = marked
                     break
         return cls(
-            url=reverse(url_name, kwargs={argument: entry.slug}),
+            url=cached_reverse(url_name, **{argument: entry.slug}),
             title=title,
             detail=getattr(entry, f"detail_{language}"),
             date=entry.date,
