@@ -423,9 +423,10 @@ class SearchEntryQuerySet(models.QuerySet):
         has at least `size` of its kind ahead of it by date with a tier no lower, hence also by
         score, date, title and id: it cannot be among the best.
 
-        The matches of one word are in the index's order (term, kind, newest first): each kind's
-        first are read from it directly, and the matches are counted by kind from it alone. Those
-        of several words or keys are numbered and counted by kind as they are read.
+        The matches of one word are counted by kind from their totals, and are in the index's
+        order (term, kind, newest first): each kind's first are read from it directly; those named
+        or worded are ranked as they are read through those indexes, not looked up again. Those of
+        several words or keys are numbered and counted by kind as they are read.
 
         When the matches are few (FEW_MATCHES), all are read by primary key and ranked in full:
         cheaper than searching the whole table for the names and the words of the query, which
@@ -435,77 +436,89 @@ class SearchEntryQuerySet(models.QuerySet):
         if found is None:
             return []
         connection = connections[self.db]
-        table = connection.ops.quote_name(self.model._meta.db_table)
         title = connection.ops.quote_name(self.model._meta.get_field(f"title_{language}").column)
         entries = self.model._default_manager.all()
         compiler = entries.query.get_compiler(self.db)
         ts_sql, ts_params = compiler.compile(_ts_query(query).resolve_expression(entries.query))
-        (tier_sql, tier_params), named = _names_sql(query, f'{table}."names"')
-        candidates, candidate_params = self._candidates(query, found, size, ts_sql, ts_params, named)
+        (tier_sql, tier_params), named = _names_sql(query, '"names"')
+        # What ranks an entry, read from its row: title, tier (the names' points) and full-text rank.
+        ranking = (f'{title} AS "title", {tier_sql} AS "tier", ts_rank("document", {ts_sql}) AS "rank"',
+                   [*tier_params, *ts_params])
+        scored, scored_params = self._scored(query, found, size, ts_sql, ts_params, named, ranking)
         sql = f"""
             SELECT "pk", "kind", "kind_total", "tier" FROM (
-                SELECT "near"."pk", "near"."kind", "near"."kind_total", "entry"."tier", ROW_NUMBER() OVER (
-                    PARTITION BY "near"."kind"
-                    ORDER BY "entry"."tier" + ts_rank("entry"."document", {ts_sql}) DESC,
-                        "near"."date" DESC NULLS LAST, "entry"."title" ASC, "near"."pk" ASC
+                SELECT "scored".*, ROW_NUMBER() OVER (
+                    PARTITION BY "kind" ORDER BY "tier" + "rank" DESC, "date" DESC NULLS LAST, "title" ASC, "pk" ASC
                 ) AS "place"
-                FROM ({candidates}) AS "near"
-                CROSS JOIN LATERAL (
-                    -- LIMIT 1 keeps it a lookup by primary key for each of the few, never a join with every row.
-                    SELECT "document", {title} AS "title", {tier_sql} AS "tier" FROM {table} WHERE "id" = "near"."pk"
-                    LIMIT 1
-                ) AS "entry"
+                FROM ({scored}) AS "scored"
             ) AS "ranked"
             WHERE "place" <= %s ORDER BY "kind", "place"
         """
-        params = [*ts_params, *candidate_params, *tier_params, size]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, [*scored_params, size])
             return cursor.fetchall()
 
-    def _candidates(self, query, found, size, ts_sql, ts_params, named):
+    def _scored(self, query, found, size, ts_sql, ts_params, named, ranking):
         """(sql, params) of the matches `found` (_by_words) that can be among the `size` best of
-        their kind, as rows (pk, kind, date, kind_total): see _best_of_each_kind_by_words. `named`:
-        (sql, params) of the condition that an entry's names earn it points (_names_sql)."""
+        their kind, as rows (pk, kind, date, kind_total, title, tier, rank): see
+        _best_of_each_kind_by_words. `named`: (sql, params) of the condition that an entry's names
+        earn it points (_names_sql); `ranking`: (sql, params) of the last three columns, on a row."""
+        table = connections[self.db].ops.quote_name(self.model._meta.db_table)
+        ranking_sql, ranking_params = ranking
+        # LIMIT 1 keeps it a lookup by primary key for each of the few, never a join with every row.
+        looked_up = (
+            f'CROSS JOIN LATERAL (SELECT {ranking_sql} FROM {table} WHERE "id" = "near"."pk" LIMIT 1) AS "entry"'
+        )
+        each = 'SELECT "near"."pk", "near"."kind", "near"."date", "near"."kind_total", "entry".*'
         if found.at_most <= FEW_MATCHES:
             # Few: every match is ranked in full.
             counted = 'SELECT "matched".*, COUNT(*) OVER (PARTITION BY "kind") AS "kind_total"'
-            return f'{counted} FROM ({found.sql}) AS "matched"', found.params
-        table = connections[self.db].ops.quote_name(self.model._meta.db_table)
+            return (f'{each} FROM ({counted} FROM ({found.sql}) AS "matched") AS "near" {looked_up}',
+                    [*found.params, *ranking_params])
         named_sql, named_params = named
         # Any word of the query: the entries whose rank is not 0 (plainto_tsquery joins the words with &).
         any_word = f"regexp_replace(({ts_sql})::text, ' (&|<[0-9-]+>) ', ' | ', 'g')::tsquery"
         if found.one_word is None:
             worded = f'SELECT "id" FROM {table} WHERE "document" @@ {any_word}'
             return (
-                f"""SELECT "pk", "kind", "date", "kind_total" FROM (
-                    SELECT "matched".*, COUNT(*) OVER (PARTITION BY "kind") AS "kind_total",
-                        RANK() OVER (PARTITION BY "kind" ORDER BY "date" DESC NULLS LAST) AS "near"
-                    FROM ({found.sql}) AS "matched"
-                ) AS "near"
-                WHERE "near" <= %s OR "pk" IN (SELECT "id" FROM {table} WHERE {named_sql}) OR "pk" IN ({worded})""",
-                [*found.params, size, *named_params, *ts_params],
+                f"""{each} FROM (
+                    SELECT "pk", "kind", "date", "kind_total" FROM (
+                        SELECT "matched".*, COUNT(*) OVER (PARTITION BY "kind") AS "kind_total",
+                            RANK() OVER (PARTITION BY "kind" ORDER BY "date" DESC NULLS LAST) AS "near"
+                        FROM ({found.sql}) AS "matched"
+                    ) AS "near"
+                    WHERE "near" <= %s OR "pk" IN (SELECT "id" FROM {table} WHERE {named_sql}) OR "pk" IN ({worded})
+                ) AS "near" {looked_up}""",
+                [*found.params, size, *named_params, *ts_params, *ranking_params],
             )
-        # One word: each kind's count, and its first by date, read from the postings' index; and of
-        # those named or worded, the matches: those whose `text` holds the key, as a posting of the
-        # word says (see _by_words). Checking each posting of the word against them read them all.
-        # OFFSET 0: `text` is checked on those few rows, not searched through its own index.
+        # One word: each kind's count is its total, and its first by date are read from the
+        # postings' index. The entries named by the query or holding a word of it in `document` are
+        # read through those columns' indexes, ranked as they are read, and kept when their `text`
+        # holds the key, as a posting of the word says (see _by_words): checking each posting of the
+        # word against them read them all. OFFSET 0: `text` is checked on those few rows, not
+        # searched through its own index. The first by date not among them are looked up.
         word = found.one_word
         return (
-            f"""WITH "totals" AS ({TOTALS_OF_WORD})
-                SELECT "few".*, "totals"."kind_total" FROM (
-                    SELECT "first".* FROM "totals" CROSS JOIN LATERAL (
+            f"""WITH "totals" AS ({TOTALS_OF_WORD}),
+                "held" AS (
+                    SELECT "id" AS "pk", "kind", "date", {ranking_sql} FROM (
+                        SELECT * FROM {table} WHERE {named_sql} OR "document" @@ {any_word} OFFSET 0
+                    ) AS "entry" WHERE "text" LIKE %s
+                ),
+                "near" AS (
+                    SELECT "first".*, "totals"."kind_total" FROM "totals" CROSS JOIN LATERAL (
                         SELECT entry_id AS pk, kind, date FROM search_posting
                         WHERE term_id = %s AND kind = "totals"."kind"
                         ORDER BY date DESC NULLS LAST FETCH FIRST %s ROWS WITH TIES
                     ) AS "first"
-                    UNION
-                    SELECT "id", "kind", "date" FROM (
-                        SELECT "id", "kind", "date", "text" FROM {table}
-                        WHERE {named_sql} OR "document" @@ {any_word} OFFSET 0
-                    ) AS "held" WHERE "text" LIKE %s
-                ) AS "few" JOIN "totals" USING ("kind")""",
-            [word, word, size, *named_params, *ts_params, f"%{_like(_held(query.keys)[0])}%"],
+                    WHERE "first"."pk" NOT IN (SELECT "pk" FROM "held")
+                )
+                SELECT "held"."pk", "held"."kind", "held"."date", "totals"."kind_total", "title", "tier", "rank"
+                FROM "held" JOIN "totals" USING ("kind")
+                UNION ALL
+                {each} FROM "near" {looked_up}""",
+            [word, *ranking_params, *named_params, *ts_params, f"%{_like(_held(query.keys)[0])}%", word, size,
+             *ranking_params],
         )
 
 
