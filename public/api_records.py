@@ -5,7 +5,7 @@ public.schemas.ConferenceOut, describes.
 Loading a conference's dozens of rows as model instances and passing each through the schema's
 resolvers and django-ninja's validation cost several times the CPU of the conference page, which
 reads the same rows as values (public/conference_page.py). Here a record's rows are read with
-queries compiled once (public/prepared.py), and a list page's for all its conferences at once, one
+queries compiled once (core/prepared.py), and a list page's for all its conferences at once, one
 query per kind; the answer is built in the schema's field order and written by the API's renderer,
 as django-ninja writes a validated answer: the same bytes (tests/test_api_conference.py compares
 them with what the schema draws from the records).
@@ -127,7 +127,7 @@ def citations_of(rows, key, lookup="exact"):
     )
 
 
-# A conference's rows, compiled once (public/prepared.py).
+# A conference's rows, compiled once (core/prepared.py).
 PARTICIPATIONS = Prepared(Participation, lambda rows, key: rows.filter(conference=key).order_by().values_list(
     *PARTICIPATION_FIELDS
 ))
@@ -159,7 +159,7 @@ def rows_of(conference):
 
 
 def plain(model):
-    """The model's records without modeltranslation's rewriting of field names (as public/prepared.py)."""
+    """The model's records without modeltranslation's rewriting of field names (as core/prepared.py)."""
     rows = model._default_manager.all()
     return rows.rewrite(False) if hasattr(rows, "rewrite") else rows
 

@@ -233,7 +233,7 @@ def conference(slug):
 
 
 # Each query of the page, by the conference's key (the series' for its editions), compiled once
-# (public/prepared.py). Each in the order of the model's Meta.ordering.
+# (core/prepared.py). Each in the order of the model's Meta.ordering.
 TOPICS = Prepared(Topic, lambda rows, key: rows.filter(conferences=key).order_by("slug").values_list(
     "pk", "slug", "name_ar", "name_en",
 ))

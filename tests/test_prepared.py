@@ -1,4 +1,4 @@
-"""The queries compiled once (public/prepared.py) of the conference and country pages and of the
+"""The queries compiled once (core/prepared.py) of the conference and country pages and of the
 conference list read what the ORM reads: the same rows, in the same order, with the database's
 converters applied, for any conference, country or set of filters."""
 

@@ -64,7 +64,7 @@ SERIES_LIST_READS = reads(Series) | reads(Conference, "series")
 
 
 # The cards of the conferences, newest first, for a set of the list's filters (none for the home
-# page's latest): compiled once for each set (public/prepared.py).
+# page's latest): compiled once for each set (core/prepared.py).
 LIST_CARDS = Compiled(Conference, lambda rows, **filters: rows.newest_first().filtered(**filters), CARD_COLUMNS)
 
 

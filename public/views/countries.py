@@ -99,7 +99,7 @@ ORGANIZATION_COLUMNS = (
     *(f"parent__{column}" for column in ORGANIZATION_PARENTS),
 )
 
-# Compiled once per database and language (public/prepared.py), by name in the page's language
+# Compiled once per database and language (core/prepared.py), by name in the page's language
 # as the translated field orders them.
 PEOPLE = Prepared(Person, lambda rows, key: rows.filter(country=key).order_by(
     f"name_{translation.get_language()}"
