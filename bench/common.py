@@ -179,6 +179,40 @@ def median(values):
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
+def _fixed_work():
+    """Always the same pure-Python work, of the kinds a render does: formatting, lists, dicts, joins."""
+    parts, counts = [], {}
+    for number in range(100_000):
+        key = f"k{number % 97}"
+        parts.append(key)
+        counts[key] = counts.get(key, 0) + 1
+    return len("".join(parts)) + len(counts)
+
+
+def python_speed(runs=5):
+    """The machine's speed now: the CPU milliseconds of `_fixed_work()`, the median of `runs`.
+
+    A machine shared with others runs the same code faster or slower from one hour to the next.
+    Taken before and after a run, it tells a change of the code from a change of the machine.
+    """
+    times = []
+    for _ in range(runs):
+        started = time.process_time()
+        _fixed_work()
+        times.append((time.process_time() - started) * 1000)
+    return median(times)
+
+
+def speed_line(before, after):
+    """The report's sentence on the machine's speed at the start and at the end of a run."""
+    apart = abs(after - before) / min(before, after)
+    return (
+        f"- The machine's speed: a fixed Python workload (`python_speed()` in `bench/common.py`) took "
+        f"{before:.1f} ms of CPU before the run and {after:.1f} ms after it ({apart:.0%} apart)"
+        + ("." if apart <= 0.10 else ": the machine's speed moved during the run, and its figures with it.")
+    )
+
+
 def write_section(path, start, end, lines, heading):
     """Puts `lines` between the markers `start` and `end` of a Markdown file, or at its end under `heading`."""
     section = "\n".join([start, *lines, end])

@@ -35,7 +35,9 @@ from common import (
     machine,
     median,
     psql,
+    python_speed,
     run,
+    speed_line,
     timed_manage,
     wrk,
 )
@@ -191,6 +193,8 @@ def main():
                         help="Only the in-process render figures (bench/render.py), without gunicorn and wrk.")
     args = parser.parse_args()
     LOGS.mkdir(parents=True, exist_ok=True)
+    speed_before = python_speed()
+    print(f"The machine's speed: a fixed Python workload in {speed_before:.1f} ms of CPU", flush=True)
 
     print(f"Preparing {args.conferences} synthetic conferences on PostgreSQL…", flush=True)
     figures, country = prepare(args.conferences, args.reuse, args.database, seeds=not args.render_only)
@@ -243,7 +247,10 @@ def main():
         checks.append((f"{args.conferences} conferences generated in < 2 minutes", figures["generate"] < 120,
                        f"{figures['generate']:.1f} s"))
 
+    speed = speed_line(speed_before, python_speed())
+
     print()
+    print(speed[2:])
     print(f"load_seeds: {figures['load_seeds']:.1f} s")
     if figures["generate"] is not None:
         print(f"generate_synthetic --conferences {args.conferences}: {figures['generate']:.1f} s")
@@ -255,12 +262,12 @@ def main():
                        f"{page['ms']:.1f} ms"))
     for label, ok, detail in checks[-len(rendered["pages"]):]:
         print(f"{'PASS' if ok else 'FAIL'}  {label}  {detail}")
-    write_report(Path(args.output), args, figures, rows, weight, checks, edit_lines)
+    write_report(Path(args.output), args, figures, rows, weight, checks, speed, edit_lines)
     render.write_section(Path(args.output), "current", rendered, machine())
     return 0 if all(ok for _, ok, _ in checks) else 1
 
 
-def write_report(path, args, figures, rows, weight, checks, sections=()):
+def write_report(path, args, figures, rows, weight, checks, speed, sections=()):
     lines = [
         "# Performance",
         "",
@@ -285,6 +292,7 @@ def write_report(path, args, figures, rows, weight, checks, sections=()):
                      f"{result['p99']:.1f} | {ratio:.0%} | {result['errors']} |")
     lines += [
         "",
+        speed,
         f"- Time to load the seeds (`load_seeds` into an empty, migrated database): {figures['load_seeds']:.1f} s.",
     ]
     if figures["generate"] is not None:
@@ -312,6 +320,12 @@ def write_report(path, args, figures, rows, weight, checks, sections=()):
         "`bench/run.py --help` lists the options (number of conferences, duration and number of runs). "
         "`bench/workers.py` serves the uncached pages with two worker counts side by side (by default "
         "2 × CPUs + 1 and one per CPU), on the same database.",
+        "",
+        "These machines are shared, and the same code runs faster or slower from one hour to the next: on "
+        "one 2-CPU AMD EPYC, the conference page rendered in 9.2 ms of CPU in one run and in 17.4 ms in the "
+        "next, an hour later. `make bench` therefore times a fixed Python workload before and after a run, "
+        "and writes both under the run's table: compare runs whose workloads took about as long, and measure a "
+        "change of the code against the code before it, in turns, on the same day.",
         "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
