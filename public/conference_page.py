@@ -3,9 +3,9 @@ in Python.
 
 A conference names dozens of countries, people, organizations and citations. Loading each as a
 model instance (its translated fields, timestamps and cache-tag bookkeeping) and drawing each
-through template loops cost most of the page's time; here each relation is one query of the
-columns shown, in the page's language, and each repeated part is drawn in one pass, its labels
-translated once.
+through template loops cost most of the page's time; here they are read as plain rows of the
+columns shown, in two queries (the topics, rows and other editions; the citations), and
+each repeated part is drawn in one pass, its labels translated once.
 
 The cache tags (core/tags.py) are added for every record shown, as loading them would: the
 countries, people, organizations, topics and sources, and the citations of the rows; the other
@@ -21,6 +21,8 @@ from html import escape
 from operator import itemgetter
 
 from django.db import router
+from django.db.models import BigIntegerField, CharField, DateField, F, IntegerField, TextField, Value
+from django.db.models.functions import Cast
 from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
@@ -42,7 +44,7 @@ from conferences.models import (
 )
 from core import tags as cache_tags
 from core.addresses import cached_reverse
-from core.prepared import Prepared, concrete
+from core.prepared import Prepared, concrete, manager_rows
 from organizations.models import Organization
 from participants.models import Country, Person
 
@@ -233,30 +235,68 @@ def conference(slug):
 
 
 # Each query of the page, by the conference's key (the series' for its editions), compiled once
-# (core/prepared.py). Each in the order of the model's Meta.ordering.
-TOPICS = Prepared(Topic, lambda rows, key: rows.filter(conferences=key).order_by("slug").values_list(
-    "pk", "slug", "name_ar", "name_en",
-))
-PARTICIPATIONS = Prepared(Participation, lambda rows, key: rows.filter(conference=key).order_by(
-    "role", "country__code",
-).values_list("pk", "role", "note_ar", "note_en", "country_id", "country__code", "country__name_ar",
-              "country__name_en"))
-ATTENDANCES = Prepared(Attendance, lambda rows, key: rows.filter(conference=key).order_by(
-    "role", "person__slug",
-).values_list(
-    "pk", "role", "note_ar", "note_en", "person_id", "person__slug", "person__name_ar", "person__name_en",
-    "person__rank_ar", "person__rank_en", "organization_id", "organization__slug", "organization__name_ar",
-    "organization__name_en", "organization__acronym",
-))
-ORGANIZATION_ROLES = Prepared(ConferenceOrganization, lambda rows, key: rows.filter(
-    conference=key,
-).order_by("role", "organization__slug").values_list(
-    "pk", "role", "note_ar", "note_en", "organization_id", "organization__slug", "organization__name_ar",
-    "organization__name_en", "organization__acronym",
-))
-EDITIONS = Prepared(Conference, lambda rows, key: rows.filter(series=key).order_by(
-    "edition", "start_date",
-).values_list("pk", "slug", "short_name_ar", "short_name_en"))
+# (core/prepared.py).
+#
+# The topics, the rows (countries, people, organizations' roles) and the editions of the
+# conference's series are one query, a UNION of one part for each kind: a query costs the worker
+# and PostgreSQL more than the rows it reads. Each row is led by its kind and has the columns of
+# ROW_COLUMNS, empty where its kind has none; each kind comes in its model's order (a topic's
+# slug; a row's role, then its country's code, person's slug or organization's slug; an edition's
+# number, then its start date).
+TOPIC, PARTICIPATION, ATTENDANCE, ORGANIZATION_ROLE, EDITION = range(5)
+ROW_COLUMNS = {
+    "row_kind": None, "row_pk": None, "row_role": CharField(), "row_note_ar": TextField(),
+    "row_note_en": TextField(), "row_record": BigIntegerField(), "row_slug": CharField(),
+    "row_name_ar": CharField(), "row_name_en": CharField(), "row_rank_ar": CharField(), "row_rank_en": CharField(),
+    # An attendance: the organization the person represented; an organization's role: its acronym.
+    "row_organization": BigIntegerField(), "row_organization_slug": CharField(),
+    "row_organization_ar": CharField(), "row_organization_en": CharField(), "row_acronym": CharField(),
+    # An edition: its number and start date, by which the editions are ordered.
+    "row_edition": IntegerField(), "row_date": DateField(),
+}
+
+
+def shaped(rows, kind, **columns):
+    """`rows` as the part of ROWS of `kind`: the given fields in their columns, typed NULLs in the
+    others (PostgreSQL matches the types of a UNION's columns part by part)."""
+    given = {"row_kind": Value(kind), **{f"row_{name}": F(value) for name, value in columns.items()}}
+    return rows.annotate(**{
+        name: given[name] if name in given else Cast(Value(None), output_field)
+        for name, output_field in ROW_COLUMNS.items()
+    }).order_by().values_list(*ROW_COLUMNS)
+
+
+def rows_of(topics, key):
+    """ROWS' query: the topics, countries, people, organizations' roles and series' editions of the
+    conference `key`."""
+
+    def part(model, kind, record, slug, **columns):
+        return shaped(
+            manager_rows(model, topics.db).filter(conference=key), kind, pk="pk", role="role", note_ar="note_ar",
+            note_en="note_en", record=f"{record}_id", slug=f"{record}__{slug}", name_ar=f"{record}__name_ar",
+            name_en=f"{record}__name_en", **columns,
+        )
+
+    return shaped(
+        topics.filter(conferences=key), TOPIC, pk="pk", record="pk", slug="slug", name_ar="name_ar", name_en="name_en",
+    ).union(
+        part(Participation, PARTICIPATION, "country", "code"),
+        part(
+            Attendance, ATTENDANCE, "person", "slug", rank_ar="person__rank_ar", rank_en="person__rank_en",
+            organization="organization_id", organization_slug="organization__slug",
+            organization_ar="organization__name_ar", organization_en="organization__name_en",
+            acronym="organization__acronym",
+        ),
+        part(ConferenceOrganization, ORGANIZATION_ROLE, "organization", "slug", acronym="organization__acronym"),
+        shaped(
+            manager_rows(Conference, topics.db).filter(series__conferences=key), EDITION, pk="pk", record="pk",
+            slug="slug", name_ar="short_name_ar", name_en="short_name_en", edition="edition", date="start_date",
+        ),
+        all=True,
+    ).order_by("row_kind", "row_role", "row_edition", "row_date", "row_slug")
+
+
+ROWS = Prepared(Topic, rows_of)
 CITATION_FIELDS = (
     "pk", "fact", "source_id", "quote_language", "original", "stance", "excerpt_ar", "excerpt_en", "claim_ar",
     "claim_en", "attributed_to_ar", "attributed_to_en", "note_ar", "note_en",
@@ -277,26 +317,11 @@ CITATIONS = Prepared(Citation, lambda rows, key: rows.filter(conference=key).ord
 
 def load(conference):
     """The conference's topics, countries, people, organizations, other editions and citations, in
-    the active language, in six queries; adds the tags of the records they show."""
+    the active language, in two queries; adds the tags of the records they show."""
     english = translation.get_language() == "en"
     address = Addresses()
-    topics = [
-        Linked(pk, in_language(name_ar, name_en, english), address("topics:detail", "slug", slug),
-               address("short:topic", "pk", pk))
-        for pk, slug, name_ar, name_en in TOPICS(conference.pk)
-    ]
-
-    countries, participations = {}, []
-    for pk, role, note_ar, note_en, country_id, code, name_ar, name_en in PARTICIPATIONS(conference.pk):
-        country = countries.get(country_id)
-        if country is None:
-            country = countries[country_id] = CountryLink(
-                country_id, code, in_language(name_ar, name_en, english),
-                address("countries:detail", "code", code.lower()),
-            )
-        participations.append(Row(pk, role, in_language(note_ar, note_en, english), country))
-
-    organizations = {}
+    topics, countries, people, organizations = [], {}, {}, {}
+    participations, attendances, organization_roles, other_editions = [], [], [], []
 
     def organization(pk, slug, name_ar, name_en, acronym):
         if pk is None:
@@ -309,39 +334,44 @@ def load(conference):
             )
         return found
 
-    people, attendances = {}, []
     for (
-        pk, role, note_ar, note_en, person_id, person_slug, person_ar, person_en, rank_ar, rank_en,
-        organization_id, organization_slug, organization_ar, organization_en, acronym,
-    ) in ATTENDANCES(conference.pk):
-        person = people.get(person_id)
-        if person is None:
-            person = people[person_id] = PersonLink(
-                person_id, in_language(person_ar, person_en, english),
-                address("people:detail", "slug", person_slug), address("short:person", "pk", person_id),
-                in_language(rank_ar, rank_en, english),
-            )
-        attendances.append(Row(
-            pk, role, in_language(note_ar, note_en, english), person,
-            organization(organization_id, organization_slug, organization_ar, organization_en, acronym),
-        ))
+        kind, pk, role, note_ar, note_en, record_id, slug, name_ar, name_en, rank_ar, rank_en,
+        organization_id, organization_slug, organization_ar, organization_en, acronym, _edition, _date,
+    ) in ROWS(conference.pk):
+        if kind == TOPIC:
+            topics.append(Linked(
+                pk, in_language(name_ar, name_en, english), address("topics:detail", "slug", slug),
+                address("short:topic", "pk", pk),
+            ))
+        elif kind == PARTICIPATION:
+            country = countries.get(record_id)
+            if country is None:
+                country = countries[record_id] = CountryLink(
+                    record_id, slug, in_language(name_ar, name_en, english),
+                    address("countries:detail", "code", slug.lower()),
+                )
+            participations.append(Row(pk, role, in_language(note_ar, note_en, english), country))
+        elif kind == ATTENDANCE:
+            person = people.get(record_id)
+            if person is None:
+                person = people[record_id] = PersonLink(
+                    record_id, in_language(name_ar, name_en, english),
+                    address("people:detail", "slug", slug), address("short:person", "pk", record_id),
+                    in_language(rank_ar, rank_en, english),
+                )
+            attendances.append(Row(
+                pk, role, in_language(note_ar, note_en, english), person,
+                organization(organization_id, organization_slug, organization_ar, organization_en, acronym),
+            ))
+        elif kind == ORGANIZATION_ROLE:
+            found = organization(record_id, slug, name_ar, name_en, acronym)
+            organization_roles.append(Row(pk, role, in_language(note_ar, note_en, english), found, found))
+        elif pk != conference.pk:
+            other_editions.append(Linked(
+                pk, in_language(name_ar, name_en, english), address("conferences:detail", "slug", slug),
+            ))
     attendances.sort(key=role_order(AttendanceRole))
-
-    organization_roles = []
-    for pk, role, note_ar, note_en, organization_id, slug, name_ar, name_en, acronym in ORGANIZATION_ROLES(
-        conference.pk
-    ):
-        found = organization(organization_id, slug, name_ar, name_en, acronym)
-        organization_roles.append(Row(pk, role, in_language(note_ar, note_en, english), found, found))
     organization_roles.sort(key=role_order(OrganizationRole))
-
-    other_editions = []
-    if conference.series_id:
-        other_editions = [
-            Linked(pk, in_language(short_ar, short_en, english), address("conferences:detail", "slug", slug))
-            for pk, slug, short_ar, short_en in EDITIONS(conference.series_id)
-            if pk != conference.pk
-        ]
 
     facts, sources, row_citations = cite(
         conference, participations, attendances, organization_roles, english, address

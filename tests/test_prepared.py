@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
-from conferences.models import Citation, Conference, Participation
+from conferences.models import Attendance, Citation, Conference, ConferenceOrganization, Participation, Topic
 from core.prepared import Compiled, Prepared, concrete
 from participants.models import Country
 from public import conference_page
@@ -22,17 +22,66 @@ from tests.test_public_pages import calendar
 pytestmark = pytest.mark.django_db
 
 
-def test_a_prepared_query_reads_the_rows_the_orm_reads_for_each_key():
+def test_the_rows_query_reads_each_kind_as_the_orm_reads_it_for_each_key():
+    """ROWS, one query of the topics, countries, people, organizations' roles and series' editions,
+    gives each kind the rows, columns and order that the kind's own query gives."""
     first, second = make.full_conference(), make.conference()
+    make.conference("summit-zeta", series=first.series, edition=1, start=datetime.date(2023, 5, 1))
+    make.conference("summit-alpha", series=first.series, edition=3)
     make.participation(second, make.named_country("TN"), note_en="A note")
+    make.participation(second, make.named_country("DZ"), role="absent")
+    row = ("pk", "role", "note_ar", "note_en")
+    # Each kind: its query by the ORM, and the columns of ROW_COLUMNS it fills, in the same order.
+    kinds = {
+        conference_page.TOPIC: (
+            Topic.objects.order_by("slug").values_list("pk", "id", "slug", "name_ar", "name_en"),
+            ("pk", "record", "slug", "name_ar", "name_en"),
+        ),
+        conference_page.PARTICIPATION: (
+            Participation.objects.order_by("role", "country__code").values_list(
+                *row, "country_id", "country__code", "country__name_ar", "country__name_en",
+            ),
+            ("pk", "role", "note_ar", "note_en", "record", "slug", "name_ar", "name_en"),
+        ),
+        conference_page.ATTENDANCE: (
+            Attendance.objects.order_by("role", "person__slug").values_list(
+                *row, "person_id", "person__slug", "person__name_ar", "person__name_en", "person__rank_ar",
+                "person__rank_en", "organization_id", "organization__slug", "organization__name_ar",
+                "organization__name_en", "organization__acronym",
+            ),
+            ("pk", "role", "note_ar", "note_en", "record", "slug", "name_ar", "name_en", "rank_ar", "rank_en",
+             "organization", "organization_slug", "organization_ar", "organization_en", "acronym"),
+        ),
+        conference_page.ORGANIZATION_ROLE: (
+            ConferenceOrganization.objects.order_by("role", "organization__slug").values_list(
+                *row, "organization_id", "organization__slug", "organization__name_ar", "organization__name_en",
+                "organization__acronym",
+            ),
+            ("pk", "role", "note_ar", "note_en", "record", "slug", "name_ar", "name_en", "acronym"),
+        ),
+        conference_page.EDITION: (
+            Conference.objects.order_by("edition", "start_date").values_list(
+                "pk", "id", "slug", "short_name_ar", "short_name_en", "edition", "start_date",
+            ),
+            ("pk", "record", "slug", "name_ar", "name_en", "edition", "date"),
+        ),
+    }
+    of_record = {conference_page.TOPIC: "conferences", conference_page.EDITION: "series__conferences"}
+    columns = list(conference_page.ROW_COLUMNS)
     for record in (first, second):
-        expected = list(
-            Participation.objects.filter(conference=record).order_by("role", "country__code").values_list(
-                "pk", "role", "note_ar", "note_en", "country_id", "country__code", "country__name_ar",
-                "country__name_en",
+        rows = conference_page.ROWS(record.pk)
+        assert [kind for kind, *_ in rows] == sorted(kind for kind, *_ in rows)
+        for kind, (query, filled) in kinds.items():
+            expected = list(query.filter(**{of_record.get(kind, "conference"): record}))
+            positions = [columns.index(f"row_{name}") for name in filled]
+            found = [found for found in rows if found[0] == kind]
+            assert [tuple(found[position] for position in positions) for found in found] == expected
+            # The columns the kind does not fill are empty.
+            assert all(
+                found[position] is None for found in found for position in range(2, len(columns))
+                if position not in positions
             )
-        )
-        assert conference_page.PARTICIPATIONS(record.pk) == expected
+        assert {found[0] for found in rows} == (set(kinds) if record == first else {conference_page.PARTICIPATION})
 
 
 def test_dates_are_read_as_dates_and_each_kind_of_citation_comes_once():
