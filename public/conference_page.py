@@ -234,8 +234,7 @@ def conference(slug):
     return record
 
 
-# Each query of the page, by the conference's key (the series' for its editions), compiled once
-# (core/prepared.py).
+# The page's queries, by the conference's key, compiled once (core/prepared.py).
 #
 # The topics, the rows (countries, people, organizations' roles) and the editions of the
 # conference's series are one query, a UNION of one part for each kind: a query costs the worker
@@ -244,6 +243,7 @@ def conference(slug):
 # slug; a row's role, then its country's code, person's slug or organization's slug; an edition's
 # number, then its start date).
 TOPIC, PARTICIPATION, ATTENDANCE, ORGANIZATION_ROLE, EDITION = range(5)
+# Each column, with the type of its NULL in the parts that leave it empty (every part gives the first two).
 ROW_COLUMNS = {
     "row_kind": None, "row_pk": None, "row_role": CharField(), "row_note_ar": TextField(),
     "row_note_en": TextField(), "row_record": BigIntegerField(), "row_slug": CharField(),
