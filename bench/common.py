@@ -207,7 +207,7 @@ def speed_line(before, after):
     """The report's sentence on the machine's speed at the start and at the end of a run."""
     apart = abs(after - before) / min(before, after)
     return (
-        f"- The machine's speed: a fixed Python workload (`python_speed()` in `bench/common.py`) took "
+        f"The machine's speed: a fixed Python workload (`python_speed()` in `bench/common.py`) took "
         f"{before:.1f} ms of CPU before the run and {after:.1f} ms after it ({apart:.0%} apart)"
         + ("." if apart <= 0.10 else ": the machine's speed moved during the run, and its figures with it.")
     )

@@ -250,7 +250,7 @@ def main():
     speed = speed_line(speed_before, python_speed())
 
     print()
-    print(speed[2:])
+    print(speed)
     print(f"load_seeds: {figures['load_seeds']:.1f} s")
     if figures["generate"] is not None:
         print(f"generate_synthetic --conferences {args.conferences}: {figures['generate']:.1f} s")
@@ -292,7 +292,7 @@ def write_report(path, args, figures, rows, weight, checks, speed, sections=()):
                      f"{result['p99']:.1f} | {ratio:.0%} | {result['errors']} |")
     lines += [
         "",
-        speed,
+        f"- {speed}",
         f"- Time to load the seeds (`load_seeds` into an empty, migrated database): {figures['load_seeds']:.1f} s.",
     ]
     if figures["generate"] is not None:
