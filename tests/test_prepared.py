@@ -30,7 +30,7 @@ def test_the_rows_query_reads_each_kind_as_the_orm_reads_it_for_each_key():
     make.conference("summit-alpha", series=first.series, edition=3)
     make.participation(second, make.named_country("TN"), note_en="A note")
     make.participation(second, make.named_country("DZ"), role="absent")
-    row = ("pk", "role", "note_ar", "note_en")
+    common = ("pk", "role", "note_ar", "note_en")
     # Each kind: its query by the ORM, and the columns of ROW_COLUMNS it fills, in the same order.
     kinds = {
         conference_page.TOPIC: (
@@ -39,13 +39,13 @@ def test_the_rows_query_reads_each_kind_as_the_orm_reads_it_for_each_key():
         ),
         conference_page.PARTICIPATION: (
             Participation.objects.order_by("role", "country__code").values_list(
-                *row, "country_id", "country__code", "country__name_ar", "country__name_en",
+                *common, "country_id", "country__code", "country__name_ar", "country__name_en",
             ),
             ("pk", "role", "note_ar", "note_en", "record", "slug", "name_ar", "name_en"),
         ),
         conference_page.ATTENDANCE: (
             Attendance.objects.order_by("role", "person__slug").values_list(
-                *row, "person_id", "person__slug", "person__name_ar", "person__name_en", "person__rank_ar",
+                *common, "person_id", "person__slug", "person__name_ar", "person__name_en", "person__rank_ar",
                 "person__rank_en", "organization_id", "organization__slug", "organization__name_ar",
                 "organization__name_en", "organization__acronym",
             ),
@@ -54,7 +54,7 @@ def test_the_rows_query_reads_each_kind_as_the_orm_reads_it_for_each_key():
         ),
         conference_page.ORGANIZATION_ROLE: (
             ConferenceOrganization.objects.order_by("role", "organization__slug").values_list(
-                *row, "organization_id", "organization__slug", "organization__name_ar", "organization__name_en",
+                *common, "organization_id", "organization__slug", "organization__name_ar", "organization__name_en",
                 "organization__acronym",
             ),
             ("pk", "role", "note_ar", "note_en", "record", "slug", "name_ar", "name_en", "acronym"),
@@ -74,14 +74,14 @@ def test_the_rows_query_reads_each_kind_as_the_orm_reads_it_for_each_key():
         for kind, (query, filled) in kinds.items():
             expected = list(query.filter(**{of_record.get(kind, "conference"): record}))
             positions = [columns.index(f"row_{name}") for name in filled]
-            found = [found for found in rows if found[0] == kind]
-            assert [tuple(found[position] for position in positions) for found in found] == expected
+            of_kind = [row for row in rows if row[0] == kind]
+            assert [tuple(row[position] for position in positions) for row in of_kind] == expected
             # The columns the kind does not fill are empty.
             assert all(
-                found[position] is None for found in found for position in range(2, len(columns))
+                row[position] is None for row in of_kind for position in range(2, len(columns))
                 if position not in positions
             )
-        assert {found[0] for found in rows} == (set(kinds) if record == first else {conference_page.PARTICIPATION})
+        assert {row[0] for row in rows} == (set(kinds) if record == first else {conference_page.PARTICIPATION})
 
 
 def test_dates_are_read_as_dates_and_each_kind_of_citation_comes_once():
