@@ -5,8 +5,9 @@ public.schemas.ConferenceOut, describes.
 Loading a conference's dozens of rows as model instances and passing each through the schema's
 resolvers and django-ninja's validation cost several times the CPU of the conference page, which
 reads the same rows as values (public/conference_page.py). Here a record's rows are read with
-queries compiled once (core/prepared.py), and a list page's for all its conferences at once, one
-query per kind; the answer is built in the schema's field order and written by the API's renderer,
+queries compiled once (core/prepared.py), in two: its topics and rows in the conference page's
+query, its citations in another; a list page's are read for all its conferences at once, one
+query per kind. The answer is built in the schema's field order and written by the API's renderer,
 as django-ninja writes a validated answer: the same bytes (tests/test_api_conference.py compares
 them with what the schema draws from the records).
 
@@ -41,7 +42,7 @@ from core.prepared import Prepared
 from organizations.models import Organization
 from participants.models import Country, Person
 
-from .conference_page import PLAIN, STAND_IN
+from .conference_page import ATTENDANCE, ORGANIZATION_ROLE, PARTICIPATION, PLAIN, ROWS, STAND_IN, TOPIC
 from .schemas import LANGUAGES, text
 from .security import web_address
 
@@ -127,17 +128,7 @@ def citations_of(rows, key, lookup="exact"):
     )
 
 
-# A conference's rows, compiled once (core/prepared.py).
-PARTICIPATIONS = Prepared(Participation, lambda rows, key: rows.filter(conference=key).order_by().values_list(
-    *PARTICIPATION_FIELDS
-))
-ATTENDANCES = Prepared(Attendance, lambda rows, key: rows.filter(conference=key).order_by().values_list(
-    *ATTENDANCE_FIELDS
-))
-ORGANIZATION_ROLES = Prepared(ConferenceOrganization, lambda rows, key: rows.filter(
-    conference=key
-).order_by().values_list(*ORGANIZATION_ROLE_FIELDS))
-TOPICS = Prepared(Topic, lambda rows, key: rows.filter(conferences=key).order_by("slug").values_list(*TOPIC_FIELDS))
+# A conference's citations, compiled once (core/prepared.py).
 CITATIONS = Prepared(Citation, citations_of)
 
 
@@ -153,9 +144,26 @@ class Rows:
 
 
 def rows_of(conference):
-    """The rows of one conference, in five queries."""
-    pk = conference.pk
-    return Rows(PARTICIPATIONS(pk), ATTENDANCES(pk), ORGANIZATION_ROLES(pk), TOPICS(pk), CITATIONS(pk))
+    """The rows of one conference, in two queries: its topics and rows, read with the conference
+    page's (public.conference_page.ROWS: one query for every kind), then its citations."""
+    found = Rows()
+    for (
+        kind, pk, role, note_ar, note_en, record_id, slug, name_ar, name_en, _rank_ar, _rank_en,
+        organization_id, organization_slug, organization_ar, organization_en, acronym, _edition, _date,
+    ) in ROWS(conference.pk):
+        if kind == PARTICIPATION:
+            found.participations.append((pk, role, note_ar, note_en, record_id, slug, name_ar, name_en))
+        elif kind == ATTENDANCE:
+            found.attendances.append((
+                pk, role, record_id, slug, name_ar, name_en,
+                organization_id, organization_slug, organization_ar, organization_en, acronym,
+            ))
+        elif kind == ORGANIZATION_ROLE:
+            found.organization_roles.append((pk, role, record_id, slug, name_ar, name_en, acronym))
+        elif kind == TOPIC:
+            found.topics.append((pk, slug, name_ar, name_en))
+    found.citations = CITATIONS(conference.pk)
+    return found
 
 
 def plain(model):

@@ -13,10 +13,12 @@ with the seed data (loaded for the rest of the module).
 """
 
 import json
+from collections import Counter
 
 import pytest
+from django.db import connection
 from django.test import RequestFactory
-from django.test.utils import override_settings
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from conferences.models import (
     Attendance,
@@ -132,6 +134,19 @@ def test_an_old_slug_still_redirects_and_an_unknown_one_is_404(client):
     missing = client.get(path("no-such-conference"))
     assert missing.status_code == 404
     assert missing.json() == {"detail": "Not Found"}
+
+
+def test_a_record_reads_its_rows_in_two_queries_and_the_same_rows_as_a_list_page():
+    """The topics and rows in the conference page's one query (public.conference_page.ROWS), the
+    citations in another; each kind's rows are those a list page reads for the conference."""
+    conference = make.full_conference("summit-2025")
+    with CaptureQueriesContext(connection) as queries:
+        rows = api_records.rows_of(conference)
+    assert len(queries) == 2
+    page = api_records.rows_of_page([conference])[conference.pk]
+    for kind in ("participations", "attendances", "organization_roles", "topics", "citations"):
+        assert getattr(rows, kind), kind
+        assert Counter(getattr(rows, kind)) == Counter(getattr(page, kind)), kind
 
 
 def test_a_citation_of_a_row_added_after_the_rows_were_read_is_left_out():
