@@ -145,7 +145,9 @@ class Rows:
 
 def rows_of(conference):
     """The rows of one conference, in two queries: its topics and rows, read with the conference
-    page's (public.conference_page.ROWS: one query for every kind), then its citations."""
+    page's (public.conference_page.ROWS: one query for every kind), then its citations. The other
+    editions of its series, which that query reads for the page, are left out: the record does not
+    show them."""
     found = Rows()
     for (
         kind, pk, role, note_ar, note_en, record_id, slug, name_ar, name_en, _rank_ar, _rank_en,
